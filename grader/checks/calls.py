@@ -1,0 +1,53 @@
+"""Calling the student's function and validating what comes back (shape, then type, then value)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..outcome import Failure
+from .problems import Problem
+
+
+def require_callable(answer, name: str) -> None:
+    if not callable(answer):
+        raise Failure(f"`{name}` to be a function", f"{type(answer).__name__} {answer!r:.60}",
+                      f"define `{name}` in its answer cell and run that cell")
+
+
+def as_scalar(value, what: str) -> float:
+    if isinstance(value, np.ndarray) and value.size != 1:
+        raise Failure(f"{what} as one number", f"an array of shape {value.shape}",
+                      "average the per-example losses into one number: the mean over the N examples")
+    try:
+        return float(np.asarray(value, dtype=np.float64).reshape(()))
+    except (TypeError, ValueError):
+        raise Failure(f"{what} as a number", f"{type(value).__name__} {value!r:.60}") from None
+
+
+def as_array(value, shape: tuple[int, ...], what: str) -> np.ndarray:
+    if not isinstance(value, np.ndarray):
+        try:
+            value = np.asarray(value, dtype=np.float64)
+        except (TypeError, ValueError):
+            raise Failure(f"{what} as a numpy array of shape {shape}", f"{type(value).__name__}") from None
+    if value.shape != shape:
+        cause = ""
+        if value.shape == shape[::-1] and len(shape) == 2:
+            cause = f"{what} is transposed"
+        elif len(shape) == 2:
+            cause = f"{what} must have the shape of W, (D, C)"
+        raise Failure(f"{what} of shape {shape}", f"shape {value.shape}", cause)
+    if not np.issubdtype(value.dtype, np.number) or np.issubdtype(value.dtype, np.complexfloating):
+        raise Failure(f"{what} of real numbers", f"dtype {value.dtype}")
+    return value.astype(np.float64, copy=False)
+
+
+def call_loss(loss_fn, problem: Problem) -> tuple[float, np.ndarray]:
+    """loss_fn(W, X, y, reg) -> (loss, dW), validated."""
+    out = loss_fn(*problem.args())
+    if not isinstance(out, (tuple, list)) or len(out) != 2:
+        raise Failure("a tuple (loss, dW)", f"{type(out).__name__} {out!r:.60}",
+                      "the loss functions return both the loss and its gradient: `return loss, dW`")
+    loss = as_scalar(out[0], "the loss")
+    dW = as_array(out[1], problem.W.shape, "dW")
+    return loss, dW

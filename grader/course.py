@@ -1,0 +1,349 @@
+"""course.yaml: the one place for assignments, notebooks, tasks, points and grading policy.
+
+`load_course(path)` parses and validates the file and returns frozen dataclasses. Every problem is
+reported as a `CourseConfigError` whose message is one line naming the file, the key and what was
+expected, so that instructors never see a traceback for a typo.
+
+Shape of the file::
+
+    course_id: cs231n-lecture3
+    policy: {cell_timeout_seconds, seed, hypothesis_max_examples, tolerances: {...}}
+    assignments:
+      lecture3:
+        notebooks:
+          losses:
+            tasks:
+              svm_loss_naive:                 # the answer cell's grade_id
+                tests:                        # autograded test cells: "<task>-<aspect>"
+                  svm_loss_naive-gradient: {points: 3, check: svm_gradient}
+              svm_q7_explanation:
+                manual: 1                     # the answer cell itself is graded by hand
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import math
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Iterable, Mapping
+
+import yaml
+
+GRADE_ID = re.compile(r"^[A-Za-z0-9_]+(-[A-Za-z0-9_]+)?$")
+
+
+class CourseConfigError(ValueError):
+    """A problem in course.yaml (or in what it names), as one line for the instructor."""
+
+
+@dataclass(frozen=True)
+class Tolerances:
+    gradient_rel_error: float = 1e-6
+    value_rel_error: float = 1e-6
+    answer_rel_error: float = 1e-3
+
+
+@dataclass(frozen=True)
+class Policy:
+    cell_timeout_seconds: int = 60
+    seed: int = 231
+    hypothesis_max_examples: int = 20
+    tolerances: Tolerances = field(default_factory=Tolerances)
+
+
+@dataclass(frozen=True)
+class TestCell:
+    grade_id: str
+    points: float
+    check: str
+
+
+@dataclass(frozen=True)
+class Task:
+    name: str
+    tests: Mapping[str, TestCell]
+    manual: float | None = None
+
+    @property
+    def points(self) -> float:
+        return sum(t.points for t in self.tests.values()) + (self.manual or 0)
+
+    @property
+    def graded_cells(self) -> dict[str, float]:
+        """grade_id -> points of every graded cell of this task."""
+        cells = {t.grade_id: t.points for t in self.tests.values()}
+        if self.manual is not None:
+            cells[self.name] = self.manual
+        return cells
+
+
+@dataclass(frozen=True)
+class Notebook:
+    name: str
+    tasks: Mapping[str, Task]
+
+    @property
+    def graded_cells(self) -> dict[str, float]:
+        return {gid: p for task in self.tasks.values() for gid, p in task.graded_cells.items()}
+
+
+@dataclass(frozen=True)
+class Assignment:
+    name: str
+    notebooks: Mapping[str, Notebook]
+
+
+@dataclass(frozen=True)
+class Course:
+    path: Path
+    course_id: str
+    policy: Policy
+    assignments: Mapping[str, Assignment]
+
+    @property
+    def root(self) -> Path:
+        return self.path.parent
+
+    def notebooks(self) -> Iterable[tuple[Assignment, Notebook]]:
+        for assignment in self.assignments.values():
+            for notebook in assignment.notebooks.values():
+                yield assignment, notebook
+
+    def test_cell(self, grade_id: str) -> TestCell:
+        for _, notebook in self.notebooks():
+            for task in notebook.tasks.values():
+                if grade_id in task.tests:
+                    return task.tests[grade_id]
+        raise CourseConfigError(f"{self.path.name}: no autograded test cell '{grade_id}' in any task")
+
+    def task_of(self, grade_id: str) -> Task:
+        for _, notebook in self.notebooks():
+            for task in notebook.tasks.values():
+                if grade_id in task.graded_cells:
+                    return task
+        raise KeyError(grade_id)
+
+
+# -- validation --------------------------------------------------------------------------------
+
+
+class _Reader:
+    """Walks the parsed YAML, keeping the dotted key path for error messages."""
+
+    def __init__(self, filename: str):
+        self.filename = filename
+
+    def fail(self, key: str, expected: str, got: Any = None, *, show_got: bool = True) -> None:
+        where = key or "(top level)"
+        tail = f", got {_short(got)}" if show_got else ""
+        raise CourseConfigError(f"{self.filename}: {where}: expected {expected}{tail}")
+
+    def mapping(self, value: Any, key: str, allowed: Iterable[str], required: Iterable[str] = ()) -> dict:
+        if not isinstance(value, dict):
+            self.fail(key, "a mapping", value)
+        allowed = list(allowed)
+        for k in value:
+            if not isinstance(k, str):
+                self.fail(_join(key, str(k)), "a text key", k)
+            if allowed and k not in allowed:
+                hint = difflib.get_close_matches(k, allowed, n=1)
+                did_you_mean = f" (did you mean '{hint[0]}'?)" if hint else ""
+                raise CourseConfigError(
+                    f"{self.filename}: {_join(key, k)}: unknown key{did_you_mean}; "
+                    f"expected one of {', '.join(allowed)}"
+                )
+        for k in required:
+            if k not in value:
+                self.fail(_join(key, k), "this key to be present", show_got=False)
+        return value
+
+    def named_mapping(self, value: Any, key: str, what: str) -> dict:
+        """A mapping whose keys are names the instructor chooses (assignments, tasks, ...)."""
+        if not isinstance(value, dict) or not value:
+            self.fail(key, f"a non-empty mapping of {what}", value)
+        for k in value:
+            if not isinstance(k, str) or not GRADE_ID.match(k) or "-" in k:
+                self.fail(_join(key, str(k)), f"a {what[:-1]} name of letters, digits and _", k)
+        return value
+
+    def number(self, value: Any, key: str, *, minimum: float = 0.0, strict: bool = False,
+               integer: bool = False, maximum: float | None = None) -> float:
+        ok_type = isinstance(value, int) if integer else isinstance(value, (int, float))
+        bound = f"> {minimum:g}" if strict else f">= {minimum:g}"
+        kind = "an integer" if integer else "a number"
+        if maximum is not None:
+            bound += f" and <= {maximum:g}"
+        if (isinstance(value, bool) or not ok_type or not math.isfinite(value)
+                or (value <= minimum if strict else value < minimum)
+                or (maximum is not None and value > maximum)):
+            self.fail(key, f"{kind} {bound}", value)
+        return value
+
+    def text(self, value: Any, key: str, pattern: re.Pattern | None = None, what: str = "text") -> str:
+        if not isinstance(value, str) or not value or (pattern and not pattern.match(value)):
+            self.fail(key, what, value)
+        return value
+
+
+def _join(key: str, sub: str) -> str:
+    return f"{key}.{sub}" if key else sub
+
+
+def _short(value: Any) -> str:
+    text = json.dumps(value, default=str) if not isinstance(value, str) else repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _read_policy(r: _Reader, raw: Any) -> Policy:
+    if raw is None:
+        return Policy()
+    raw = r.mapping(raw, "policy", ["cell_timeout_seconds", "seed", "hypothesis_max_examples", "tolerances"])
+    tol_raw = r.mapping(raw.get("tolerances", {}), "policy.tolerances",
+                        ["gradient_rel_error", "value_rel_error", "answer_rel_error"])
+    defaults = Tolerances()
+    tolerances = Tolerances(**{
+        name: r.number(tol_raw.get(name, getattr(defaults, name)), f"policy.tolerances.{name}",
+                       minimum=0.0, strict=True, maximum=1.0)
+        for name in ("gradient_rel_error", "value_rel_error", "answer_rel_error")
+    })
+    d = Policy()
+    return Policy(
+        cell_timeout_seconds=r.number(raw.get("cell_timeout_seconds", d.cell_timeout_seconds),
+                                      "policy.cell_timeout_seconds", minimum=0, strict=True, integer=True),
+        seed=r.number(raw.get("seed", d.seed), "policy.seed", minimum=0, integer=True),
+        hypothesis_max_examples=r.number(raw.get("hypothesis_max_examples", d.hypothesis_max_examples),
+                                         "policy.hypothesis_max_examples", minimum=1, integer=True),
+        tolerances=tolerances,
+    )
+
+
+def _read_task(r: _Reader, name: str, raw: Any, key: str, known_checks: Callable[[str], bool] | None) -> Task:
+    raw = r.mapping(raw, key, ["tests", "manual"])
+    if not raw.get("tests") and raw.get("manual") is None:
+        r.fail(key, "'tests' (autograded cells) or 'manual' (points graded by hand): this task names no cell",
+               show_got=False)
+    tests = {}
+    tests_raw = raw.get("tests") or {}
+    if not isinstance(tests_raw, dict):
+        r.fail(f"{key}.tests", "a mapping of test cell grade_ids to {points, check}", tests_raw)
+    for grade_id, spec in tests_raw.items():
+        tkey = f"{key}.tests.{grade_id}"
+        if not isinstance(grade_id, str) or not grade_id.startswith(f"{name}-") or not GRADE_ID.match(grade_id):
+            r.fail(tkey, f"a test cell grade_id of the form '{name}-<aspect>'", grade_id)
+        spec = r.mapping(spec, tkey, ["points", "check"], required=["points", "check"])
+        check = r.text(spec["check"], f"{tkey}.check", what="the name of a check in grader.checks")
+        if known_checks is not None and not known_checks(check):
+            r.fail(f"{tkey}.check", "the name of a check in grader.checks", check)
+        tests[grade_id] = TestCell(grade_id, r.number(spec["points"], f"{tkey}.points"), check)
+    manual = raw.get("manual")
+    if manual is not None:
+        manual = r.number(manual, f"{key}.manual", minimum=0, strict=True)
+    return Task(name, tests, manual)
+
+
+def parse_course(text: str, path: Path, known_checks: Callable[[str], bool] | None = None) -> Course:
+    r = _Reader(path.name)
+    try:
+        raw = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}" if mark else "(top level)"
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise CourseConfigError(f"{path.name}: {where}: expected valid YAML, {problem}") from None
+    raw = r.mapping(raw, "", ["course_id", "policy", "assignments"], required=["course_id", "assignments"])
+    course_id = r.text(raw["course_id"], "course_id", re.compile(r"^[A-Za-z0-9_.-]+$"),
+                       "a course id of letters, digits, '_', '.' and '-'")
+    policy = _read_policy(r, raw.get("policy"))
+    assignments = {}
+    seen: dict[str, str] = {}
+    for a_name, a_raw in r.named_mapping(raw["assignments"], "assignments", "assignments").items():
+        a_key = f"assignments.{a_name}"
+        a_raw = r.mapping(a_raw, a_key, ["notebooks"], required=["notebooks"])
+        notebooks = {}
+        for nb_name, nb_raw in r.named_mapping(a_raw["notebooks"], f"{a_key}.notebooks", "notebooks").items():
+            nb_key = f"{a_key}.notebooks.{nb_name}"
+            nb_raw = r.mapping(nb_raw, nb_key, ["tasks"], required=["tasks"])
+            tasks = {}
+            for t_name, t_raw in r.named_mapping(nb_raw["tasks"], f"{nb_key}.tasks", "tasks").items():
+                task = _read_task(r, t_name, t_raw, f"{nb_key}.tasks.{t_name}", known_checks)
+                for gid in task.graded_cells:
+                    if gid in seen:
+                        r.fail(f"{nb_key}.tasks.{t_name}", f"grade_ids unique in the course; '{gid}' is also in {seen[gid]}",
+                               show_got=False)
+                    seen[gid] = f"{nb_key}.tasks.{t_name}"
+                tasks[t_name] = task
+            notebooks[nb_name] = Notebook(nb_name, tasks)
+        assignments[a_name] = Assignment(a_name, notebooks)
+    return Course(path=path.resolve(), course_id=course_id, policy=policy, assignments=assignments)
+
+
+def _graded_cells_of(nb_path: Path, filename: str) -> dict[str, dict]:
+    """grade_id -> nbgrader metadata of every cell of a source notebook that nbgrader tracks."""
+    try:
+        nb = json.loads(nb_path.read_text(encoding="utf-8"))
+        cells = nb["cells"]
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise CourseConfigError(f"{filename}: expected a readable notebook (.ipynb JSON), {exc.__class__.__name__}") from None
+    found = {}
+    for cell in cells:
+        meta = cell.get("metadata", {}).get("nbgrader")
+        if meta and meta.get("grade_id"):
+            found[meta["grade_id"]] = dict(meta, cell_type=cell.get("cell_type"))
+    return found
+
+
+def check_against_notebooks(course: Course, source_directory: str = "solutions") -> None:
+    """Every notebook course.yaml names exists, every task names real cells, every graded cell has a task."""
+    name = course.path.name
+    for assignment in course.assignments.values():
+        folder = course.root / source_directory / assignment.name
+        for nb_path in sorted(folder.glob("*.ipynb")):
+            if nb_path.stem not in assignment.notebooks:
+                raise CourseConfigError(f"{name}: assignments.{assignment.name}.notebooks: expected an entry "
+                                        f"for {source_directory}/{assignment.name}/{nb_path.name}")
+    for assignment, notebook in course.notebooks():
+        nb_key = f"assignments.{assignment.name}.notebooks.{notebook.name}"
+        rel = Path(source_directory) / assignment.name / f"{notebook.name}.ipynb"
+        nb_path = course.root / rel
+        if not nb_path.is_file():
+            raise CourseConfigError(f"{name}: {nb_key}: expected the notebook {rel} to exist")
+        cells = _graded_cells_of(nb_path, str(rel))
+        for task in notebook.tasks.values():
+            t_key = f"{nb_key}.tasks.{task.name}"
+            for gid in task.tests:
+                meta = cells.get(gid)
+                if meta is None or not meta.get("grade") or meta.get("solution"):
+                    raise CourseConfigError(
+                        f"{name}: {t_key}.tests.{gid}: expected an autograded test cell with this grade_id in {rel}")
+            if task.tests and task.name not in cells:
+                raise CourseConfigError(
+                    f"{name}: {t_key}: expected an answer cell with grade_id '{task.name}' in {rel}")
+            if task.manual is not None:
+                meta = cells.get(task.name)
+                if meta is None or not (meta.get("grade") and meta.get("solution")):
+                    raise CourseConfigError(
+                        f"{name}: {t_key}.manual: expected a manually graded answer cell '{task.name}' in {rel}")
+        graded = notebook.graded_cells
+        for gid, meta in cells.items():
+            if meta.get("grade") and gid not in graded:
+                raise CourseConfigError(
+                    f"{name}: {nb_key}.tasks: expected a task listing the graded cell '{gid}' of {rel}")
+
+
+def load_course(path: str | Path = "course.yaml", *, check_notebooks: bool = True,
+                source_directory: str = "solutions") -> Course:
+    """Load and validate course.yaml; raise CourseConfigError (one line) on any problem."""
+    from .checks import is_check  # late: the registry imports numpy and Hypothesis
+
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise CourseConfigError(f"{path.name}: expected a readable file at {path}, {exc.strerror}") from None
+    course = parse_course(text, path, known_checks=is_check)
+    if check_notebooks:
+        check_against_notebooks(course, source_directory)
+    return course

@@ -1,0 +1,105 @@
+"""The demo class: a few typical submissions graded by real `nbgrader autograde`.
+
+Students (per notebook of the assignment):
+- `solution`: the reference solutions typed into the release;
+- `stubs`: the release as students receive it, untouched;
+- `alice` and `bob`: the solutions with typical mistakes from the mutant corpus swapped in;
+- `carol`: a notebook file that is not valid JSON, to show that one broken submission is reported
+  and the others are still graded.
+"""
+
+from __future__ import annotations
+
+import shutil
+import time
+from pathlib import Path
+
+from .course import load_course
+from .nbgrader_cli import run_nbgrader
+from .submissions import build_submission, mutant, write_submission
+
+ASSIGNMENT = "lecture3"
+COURSE_FILES = ("course.yaml", "nbgrader_config.py", "solutions", "assignments")
+BUGGY_STUDENTS = {
+    "alice": ["svm_vectorized_reg_gradient_missing", "softmax_vectorized_no_max_shift"],
+    "bob": ["svm_naive_counts_correct_class", "softmax_naive_not_divided_by_n"],
+}
+
+
+def copy_course(repo: Path, dest: Path) -> None:
+    if dest.exists():
+        shutil.rmtree(dest)
+    dest.mkdir(parents=True)
+    for name in COURSE_FILES:
+        src = repo / name
+        if src.is_dir():
+            shutil.copytree(src, dest / name, ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__"))
+        else:
+            shutil.copy2(src, dest / name)
+
+
+def write_demo_submissions(course_root: Path) -> dict[str, str]:
+    """Write the demo students' submissions; returns student -> what it demonstrates."""
+    course = load_course(course_root / "course.yaml")
+    notebooks = list(course.assignments[ASSIGNMENT].notebooks)
+    about = {}
+
+    def per_notebook(**kwargs):
+        return {nb: build_submission(course_root, ASSIGNMENT, nb, **kwargs) for nb in notebooks}
+
+    write_submission(course_root, "solution", ASSIGNMENT, per_notebook())
+    about["solution"] = "the reference solutions"
+    write_submission(course_root, "stubs", ASSIGNMENT, per_notebook(solved=False))
+    about["stubs"] = "the release, untouched"
+    for student, names in BUGGY_STUDENTS.items():
+        bugs = [mutant(n) for n in names]
+        subs = {nb: build_submission(course_root, ASSIGNMENT, nb, with_mutants=[m for m in bugs if m.notebook == nb])
+                for nb in notebooks}
+        write_submission(course_root, student, ASSIGNMENT, subs)
+        about[student] = "; ".join(m.description.rstrip(".") for m in bugs)
+    broken = course_root / "submitted" / "carol" / ASSIGNMENT
+    broken.mkdir(parents=True)
+    for nb in notebooks:
+        (broken / f"{nb}.ipynb").write_text('{"cells": [', encoding="utf-8")
+    about["carol"] = "a notebook file that is not valid JSON"
+    return about
+
+
+def run_demo(repo: Path, workdir: Path, console) -> int:
+    from rich.table import Table
+
+    from .scores import gradebook_scores, score_table
+
+    started = time.perf_counter()
+    copy_course(repo, workdir)
+    with console.status("nbgrader generate_assignment lecture3 (records the assignment in the gradebook)"):
+        gen = run_nbgrader(workdir, "generate_assignment", ASSIGNMENT, "--force")
+    if gen.returncode != 0:
+        console.print("[red]nbgrader generate_assignment failed:[/red]", *gen.error_lines()[-5:], sep="\n")
+        return 1
+    about = write_demo_submissions(workdir)
+    students = Table(title="demo class", show_header=True)
+    students.add_column("student")
+    students.add_column("submission")
+    for student, text in about.items():
+        students.add_row(student, text)
+    console.print(students)
+    t0 = time.perf_counter()
+    with console.status(f"nbgrader autograde {ASSIGNMENT} ({len(about)} students)"):
+        run = run_nbgrader(workdir, "autograde", ASSIGNMENT)
+    autograde_seconds = time.perf_counter() - t0
+    (workdir / "autograde.log").write_text(run.log, encoding="utf-8")
+    failed = run.failed_students()
+    course = load_course(workdir / "course.yaml")
+    rows = gradebook_scores(course, ASSIGNMENT, f"sqlite:///{workdir / 'gradebook.db'}")
+    errors = {s: "not graded: see autograde.log" for s in failed}
+    order = {student: i for i, student in enumerate(about)}
+    rows = sorted((r for r in rows if r.student not in failed), key=lambda r: order.get(r.student, len(order)))
+    console.print(score_table(course, ASSIGNMENT, rows, errors))
+    for student in sorted(failed):
+        console.print(f"[red]{student}[/red]: nbgrader could not grade this submission "
+                      f"(its notebook is not valid); the other students were graded.")
+    console.print(f"gradebook: {workdir / 'gradebook.db'}   nbgrader log: {workdir / 'autograde.log'}")
+    console.print(f"wall time: autograde {autograde_seconds:.1f} s, whole demo {time.perf_counter() - started:.1f} s")
+    graded = {r.student for r in rows}
+    return 0 if {"solution", "stubs"} <= graded else 1

@@ -1,0 +1,83 @@
+"""`grade(grade_id, answer)`: what a hidden test cell calls.
+
+It finds the cell's check in course.yaml, runs it on the answer with the course's policy, prints the
+feedback and returns the score as the cell's last expression (nbgrader's partial credit). Whatever the
+student's code prints or warns is captured and reported as text: nbgrader scores any stderr output
+of a test cell as zero, so nothing may reach stderr.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import os
+import sys
+import warnings
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+from .course import Course, CourseConfigError, load_course
+from .outcome import CheckContext, Outcome, Result
+
+COURSE_ENV = "GRADER_COURSE_FILE"
+MAX_CAPTURED = 1500
+
+
+def find_course_file(start: Path | None = None) -> Path:
+    """The course.yaml nbgrader's process named (set by nbgrader_config.py), else the nearest one
+    above the working directory (autograded/<student>/<assignment>/ sits three levels below it)."""
+    named = os.environ.get(COURSE_ENV)
+    if named:
+        return Path(named)
+    here = (start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        if (folder / "course.yaml").is_file():
+            return folder / "course.yaml"
+    raise CourseConfigError(f"course.yaml: expected a course.yaml in {here} or a folder above it")
+
+
+@lru_cache(maxsize=4)
+def _course(path: Path, mtime: float) -> Course:
+    return load_course(path, check_notebooks=False)
+
+
+def current_course() -> Course:
+    path = find_course_file()
+    return _course(path, path.stat().st_mtime)
+
+
+def run_check(course: Course, grade_id: str, answer) -> tuple[Outcome, str, list[str]]:
+    """Run the check of test cell `grade_id`; returns the outcome, captured output and warnings."""
+    from .checks import get_check
+
+    cell = course.test_cell(grade_id)
+    ctx = CheckContext(course.policy)
+    outcome = Outcome(grade_id, cell.points)
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(out), \
+            warnings.catch_warnings(record=True) as caught, np.errstate(divide="warn", over="warn", invalid="warn", under="ignore"):
+        warnings.simplefilter("always")
+        try:
+            for result in get_check(cell.check)(answer, ctx):
+                outcome.results.append(result)
+        except Exception as exc:  # a defect of the check itself: never a student's fault
+            outcome.results.append(Result("the check ran", False, expected="no error in the grader",
+                                          got=f"{type(exc).__name__}: {exc}",
+                                          cause="a grader defect: please tell your instructor"))
+    messages = sorted({f"{w.category.__name__}: {w.message}" for w in caught})
+    return outcome, out.getvalue(), messages
+
+
+def grade(grade_id: str, answer) -> float:
+    """Grade `answer` with the check course.yaml gives test cell `grade_id`; print the feedback and
+    return the score in [0, points]."""
+    outcome, printed, messages = run_check(current_course(), grade_id, answer)
+    if printed.strip():
+        text = printed if len(printed) <= MAX_CAPTURED else printed[:MAX_CAPTURED] + "\n[... cut]"
+        outcome.notes.append("Your code printed (captured, not an error):\n" + text.rstrip())
+    if messages:
+        outcome.notes.append("Warnings raised while checking your code (captured): " + "; ".join(messages[:5]))
+    sys.stdout.write(outcome.report() + "\n")
+    return outcome.score

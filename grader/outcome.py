@@ -1,0 +1,126 @@
+"""What a check returns: criteria that passed or failed, each with teaching feedback.
+
+A check is a generator of `Result`s. Each criterion's body runs through `CheckContext.run`, which
+turns a `Failure` (raised by `expect_*` helpers) or any exception from the student's code into a
+failed `Result`, so one broken criterion never hides the others.
+"""
+
+from __future__ import annotations
+
+import traceback
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+import numpy as np
+
+from .course import Policy
+
+_PACKAGE_DIR = str(Path(__file__).resolve().parent)
+
+
+class Failure(Exception):
+    """A criterion did not hold: what was expected, what came back, and the likely cause."""
+
+    def __init__(self, expected: str, got: str, cause: str = "", counterexample: str = ""):
+        super().__init__(f"expected {expected}, got {got}")
+        self.expected = expected
+        self.got = got
+        self.cause = cause
+        self.counterexample = counterexample
+
+
+@dataclass
+class Result:
+    checked: str
+    passed: bool
+    weight: float = 1.0
+    expected: str = ""
+    got: str = ""
+    cause: str = ""
+    counterexample: str = ""
+
+    def lines(self) -> list[str]:
+        if self.passed:
+            return [f"  PASS  {self.checked}"]
+        out = [f"  FAIL  {self.checked}"]
+        if self.expected:
+            out.append(f"        expected: {self.expected}")
+        if self.got:
+            out.append(f"        got:      {self.got}")
+        if self.counterexample:
+            out.append("        smallest failing example:")
+            out.extend(f"          {line}" for line in self.counterexample.splitlines())
+        if self.cause:
+            out.append(f"        likely cause: {self.cause}")
+        return out
+
+
+@dataclass
+class Outcome:
+    grade_id: str
+    points: float
+    results: list[Result] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def fraction(self) -> float:
+        total = sum(r.weight for r in self.results)
+        if total == 0:
+            return 0.0
+        return sum(r.weight for r in self.results if r.passed) / total
+
+    @property
+    def score(self) -> float:
+        # A plain float with a short repr: nbgrader parses the cell's text/plain as the score.
+        return float(round(self.points * self.fraction, 3))
+
+    def report(self) -> str:
+        passed = sum(r.passed for r in self.results)
+        head = f"{self.grade_id}: {self.score:g} / {self.points:g} points ({passed} of {len(self.results)} checks passed)"
+        lines = [head]
+        for r in self.results:
+            lines.extend(r.lines())
+        lines.extend(self.notes)
+        return "\n".join(lines)
+
+
+def explain_exception(exc: BaseException) -> tuple[str, str]:
+    """(what came back, likely cause) for an exception raised by the student's code."""
+    got = f"{type(exc).__name__}: {exc}".strip().rstrip(":")
+    # The innermost frame from the student's code says where it went wrong.
+    frames = [f for f in traceback.extract_tb(exc.__traceback__) if not f.filename.startswith(_PACKAGE_DIR)]
+    if frames:
+        f = frames[-1]
+        if f.line:
+            got += f" (at `{f.line.strip()}`)"
+    if isinstance(exc, NotImplementedError):
+        return got, "the function is still the stub: replace `raise NotImplementedError()` with your code"
+    if isinstance(exc, (IndexError, ValueError)) and ("shape" in str(exc) or "broadcast" in str(exc)):
+        return got, "an array has the wrong shape: check W (D, C), X (N, D), y (N,) and scores (N, C)"
+    return got, ""
+
+
+@dataclass
+class CheckContext:
+    """Everything a check may use besides the student's answer: the course's grading policy."""
+
+    policy: Policy
+
+    @property
+    def tol(self):
+        return self.policy.tolerances
+
+    def rng(self, salt: int = 0) -> np.random.Generator:
+        # Each criterion gets its own stream, so the order checks run in never changes their data.
+        return np.random.default_rng([self.policy.seed, salt])
+
+    def run(self, checked: str, body: Callable[[], None], weight: float = 1.0) -> Result:
+        try:
+            body()
+        except Failure as f:
+            return Result(checked, False, weight, f.expected, f.got, f.cause, f.counterexample)
+        except Exception as exc:  # the student's code failed: report it, keep grading
+            got, cause = explain_exception(exc)
+            return Result(checked, False, weight, "the call to return normally", got, cause)
+        return Result(checked, True, weight)
