@@ -38,6 +38,10 @@ GRADE_ID = re.compile(r"^[A-Za-z0-9_]+(-[A-Za-z0-9_]+)?$")
 class CourseConfigError(ValueError):
     """A problem in course.yaml (or in what it names), as one line for the instructor."""
 
+    def __init__(self, message: str):
+        # Keys and values come from the file: keep the message on one line whatever they hold.
+        super().__init__(message.replace("\r", "\\r").replace("\n", "\\n"))
+
 
 @dataclass(frozen=True)
 class Tolerances:
@@ -165,7 +169,7 @@ class _Reader:
         if not isinstance(value, dict) or not value:
             self.fail(key, f"a non-empty mapping of {what}", value)
         for k in value:
-            if not isinstance(k, str) or not GRADE_ID.match(k) or "-" in k:
+            if not isinstance(k, str) or not GRADE_ID.fullmatch(k) or "-" in k:
                 self.fail(_join(key, str(k)), f"a {what[:-1]} name of letters, digits and _", k)
         return value
 
@@ -176,14 +180,17 @@ class _Reader:
         kind = "an integer" if integer else "a number"
         if maximum is not None:
             bound += f" and <= {maximum:g}"
-        if (isinstance(value, bool) or not ok_type or not math.isfinite(value)
+        if isinstance(value, str) and _looks_like_number(value):
+            # YAML 1.1 reads 1e-6 (no dot) as text.
+            self.fail(key, f"{kind} {bound} (write it as 1.0e-6, not 1e-6: YAML reads the latter as text)", value)
+        if (isinstance(value, bool) or not ok_type or not _finite(value)
                 or (value <= minimum if strict else value < minimum)
                 or (maximum is not None and value > maximum)):
             self.fail(key, f"{kind} {bound}", value)
         return value
 
     def text(self, value: Any, key: str, pattern: re.Pattern | None = None, what: str = "text") -> str:
-        if not isinstance(value, str) or not value or (pattern and not pattern.match(value)):
+        if not isinstance(value, str) or not value or (pattern and not pattern.fullmatch(value)):
             self.fail(key, what, value)
         return value
 
@@ -193,8 +200,39 @@ def _join(key: str, sub: str) -> str:
 
 
 def _short(value: Any) -> str:
-    text = json.dumps(value, default=str) if not isinstance(value, str) else repr(value)
+    try:
+        text = repr(value) if isinstance(value, str) else json.dumps(value, default=str)
+    except (TypeError, ValueError):  # keys json cannot write, self-referencing YAML anchors
+        text = f"a {type(value).__name__}"
     return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _finite(value: float) -> bool:
+    try:
+        return math.isfinite(value)
+    except OverflowError:  # an integer too large for a float
+        return False
+
+
+def _looks_like_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+class _UniqueKeyLoader(yaml.SafeLoader):
+    """yaml.safe_load keeps the last of two equal keys; a course file must not say a thing twice."""
+
+    def construct_mapping(self, node, deep=False):
+        seen = set()
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=True)
+            if key in seen:
+                raise yaml.constructor.ConstructorError(None, None, f"the key {key!r} appears twice", key_node.start_mark)
+            seen.add(key)
+        return super().construct_mapping(node, deep)
 
 
 def _read_policy(r: _Reader, raw: Any) -> Policy:
@@ -231,7 +269,7 @@ def _read_task(r: _Reader, name: str, raw: Any, key: str, known_checks: Callable
         r.fail(f"{key}.tests", "a mapping of test cell grade_ids to {points, check}", tests_raw)
     for grade_id, spec in tests_raw.items():
         tkey = f"{key}.tests.{grade_id}"
-        if not isinstance(grade_id, str) or not grade_id.startswith(f"{name}-") or not GRADE_ID.match(grade_id):
+        if not isinstance(grade_id, str) or not grade_id.startswith(f"{name}-") or not GRADE_ID.fullmatch(grade_id):
             r.fail(tkey, f"a test cell grade_id of the form '{name}-<aspect>'", grade_id)
         spec = r.mapping(spec, tkey, ["points", "check"], required=["points", "check"])
         check = r.text(spec["check"], f"{tkey}.check", what="the name of a check in grader.checks")
@@ -247,14 +285,14 @@ def _read_task(r: _Reader, name: str, raw: Any, key: str, known_checks: Callable
 def parse_course(text: str, path: Path, known_checks: Callable[[str], bool] | None = None) -> Course:
     r = _Reader(path.name)
     try:
-        raw = yaml.safe_load(text)
+        raw = yaml.load(text, Loader=_UniqueKeyLoader)  # noqa: S506 (a SafeLoader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}" if mark else "(top level)"
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         raise CourseConfigError(f"{path.name}: {where}: expected valid YAML, {problem}") from None
     raw = r.mapping(raw, "", ["course_id", "policy", "assignments"], required=["course_id", "assignments"])
-    course_id = r.text(raw["course_id"], "course_id", re.compile(r"^[A-Za-z0-9_.-]+$"),
+    course_id = r.text(raw["course_id"], "course_id", re.compile(r"[A-Za-z0-9_.-]+"),
                        "a course id of letters, digits, '_', '.' and '-'")
     policy = _read_policy(r, raw.get("policy"))
     assignments = {}
@@ -282,16 +320,14 @@ def parse_course(text: str, path: Path, known_checks: Callable[[str], bool] | No
 
 def _graded_cells_of(nb_path: Path, filename: str) -> dict[str, dict]:
     """grade_id -> nbgrader metadata of every cell of a source notebook that nbgrader tracks."""
-    try:
-        nb = json.loads(nb_path.read_text(encoding="utf-8"))
-        cells = nb["cells"]
-    except (OSError, ValueError, KeyError, TypeError) as exc:
-        raise CourseConfigError(f"{filename}: expected a readable notebook (.ipynb JSON), {exc.__class__.__name__}") from None
     found = {}
-    for cell in cells:
-        meta = cell.get("metadata", {}).get("nbgrader")
-        if meta and meta.get("grade_id"):
-            found[meta["grade_id"]] = dict(meta, cell_type=cell.get("cell_type"))
+    try:
+        for cell in json.loads(nb_path.read_text(encoding="utf-8"))["cells"]:
+            meta = cell.get("metadata", {}).get("nbgrader")
+            if meta and meta.get("grade_id"):
+                found[meta["grade_id"]] = dict(meta, cell_type=cell.get("cell_type"))
+    except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
+        raise CourseConfigError(f"{filename}: expected a readable notebook (.ipynb JSON), {exc.__class__.__name__}") from None
     return found
 
 
@@ -343,6 +379,8 @@ def load_course(path: str | Path = "course.yaml", *, check_notebooks: bool = Tru
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
         raise CourseConfigError(f"{path.name}: expected a readable file at {path}, {exc.strerror}") from None
+    except UnicodeDecodeError:
+        raise CourseConfigError(f"{path.name}: expected UTF-8 text, found bytes that are not") from None
     course = parse_course(text, path, known_checks=is_check)
     if check_notebooks:
         check_against_notebooks(course, source_directory)

@@ -150,3 +150,16 @@ def test_regrading_gives_identical_scores(graded):
 def test_solution_markers_are_stripped_in_submissions(graded):
     sub = graded["root"] / "submitted" / "solution" / ASSIGNMENT / "losses.ipynb"
     assert not SOLUTION_MARKERS.search(sub.read_text())
+
+
+def test_feedback_and_export_work_with_plain_nbgrader(graded):
+    root = graded["root"]
+    feedback = run_nbgrader(root, "generate_feedback", ASSIGNMENT, "--student", "solution")
+    assert feedback.returncode == 0, feedback.error_lines()
+    html = (root / "feedback" / "solution" / ASSIGNMENT / "losses.html").read_text()
+    assert "svm_loss_naive-gradient: 3 / 3 points" in html
+    export = run_nbgrader(root, "export")
+    assert export.returncode == 0, export.error_lines()
+    rows = (root / "grades.csv").read_text().splitlines()
+    solution_row = next(r for r in rows if ",solution," in r)
+    assert ",54.0," in solution_row  # every autograded point; the 3 manual points await a grader
