@@ -12,6 +12,7 @@ import contextlib
 import io
 import os
 import sys
+import tempfile
 import warnings
 from functools import lru_cache
 from pathlib import Path
@@ -48,6 +49,25 @@ def current_course() -> Course:
     return _course(path, path.stat().st_mtime)
 
 
+@contextlib.contextmanager
+def _stderr_fd_captured():
+    """Send file descriptor 2 to a temporary file: C code and os.write(2, ...) bypass sys.stderr, and
+    the kernel forwards that descriptor to the cell's stderr stream."""
+    try:
+        fd = sys.__stderr__.fileno() if sys.__stderr__ else 2
+        saved = os.dup(fd)
+    except (OSError, ValueError, AttributeError):
+        yield lambda: ""
+        return
+    with tempfile.TemporaryFile(mode="w+b") as sink:
+        os.dup2(sink.fileno(), fd)
+        try:
+            yield lambda: (sink.seek(0), sink.read().decode("utf-8", "replace"))[1]
+        finally:
+            os.dup2(saved, fd)
+            os.close(saved)
+
+
 def run_check(course: Course, grade_id: str, answer) -> tuple[Outcome, str, list[str]]:
     """Run the check of test cell `grade_id`; returns the outcome, captured output and warnings."""
     from .checks import get_check
@@ -56,8 +76,9 @@ def run_check(course: Course, grade_id: str, answer) -> tuple[Outcome, str, list
     ctx = CheckContext(course.policy)
     outcome = Outcome(grade_id, cell.points)
     out = io.StringIO()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(out), \
-            warnings.catch_warnings(record=True) as caught, np.errstate(divide="warn", over="warn", invalid="warn", under="ignore"):
+    with _stderr_fd_captured() as fd_text, contextlib.redirect_stdout(out), contextlib.redirect_stderr(out), \
+            warnings.catch_warnings(record=True) as caught, \
+            np.errstate(divide="warn", over="warn", invalid="warn", under="ignore"):
         warnings.simplefilter("always")
         try:
             for result in get_check(cell.check)(answer, ctx):
@@ -66,8 +87,9 @@ def run_check(course: Course, grade_id: str, answer) -> tuple[Outcome, str, list
             outcome.results.append(Result("the check ran", False, expected="no error in the grader",
                                           got=f"{type(exc).__name__}: {exc}",
                                           cause="a grader defect: please tell your instructor"))
+        printed = out.getvalue() + fd_text()
     messages = sorted({f"{w.category.__name__}: {w.message}" for w in caught})
-    return outcome, out.getvalue(), messages
+    return outcome, printed, messages
 
 
 def grade(grade_id: str, answer) -> float:

@@ -43,8 +43,10 @@ def fill_answers(release_path: Path, answers: dict[str, str]) -> nbformat.Notebo
 
 
 @dataclass(frozen=True)
-class Mutant:
-    """One realistic mistake in one graded function: a file under grader/corpus/mutants/<notebook>/."""
+class CorpusEntry:
+    """One answer for one graded function, a file grader/corpus/<kind>/<notebook>/<name>.py: a mutant
+    (one realistic mistake, must lose points on its function) or a variant (a different but correct
+    implementation, must keep every point)."""
 
     name: str
     notebook: str
@@ -53,7 +55,7 @@ class Mutant:
     source: str         # the answer cell's new source
 
     @classmethod
-    def load(cls, path: Path) -> "Mutant":
+    def load(cls, path: Path) -> "CorpusEntry":
         text = path.read_text(encoding="utf-8")
         tree = ast.parse(text)
         doc = ast.get_docstring(tree)
@@ -65,17 +67,27 @@ class Mutant:
         return cls(path.stem, path.parent.name, defs[0], doc.splitlines()[0], source)
 
 
-def mutants(notebook: str | None = None) -> list[Mutant]:
-    folder = CORPUS / "mutants"
+def corpus(kind: str, notebook: str | None = None) -> list[CorpusEntry]:
     pattern = f"{notebook}/*.py" if notebook else "*/*.py"
-    return [Mutant.load(p) for p in sorted(folder.glob(pattern))]
+    return [CorpusEntry.load(p) for p in sorted((CORPUS / kind).glob(pattern))]
 
 
-def mutant(name: str) -> Mutant:
+def mutants(notebook: str | None = None) -> list[CorpusEntry]:
+    return corpus("mutants", notebook)
+
+
+def variants(notebook: str | None = None) -> list[CorpusEntry]:
+    return corpus("variants", notebook)
+
+
+def mutant(name: str) -> CorpusEntry:
     for m in mutants():
         if m.name == name:
             return m
     raise KeyError(name)
+
+# Kept for readability where an entry is known to be a mutant.
+Mutant = CorpusEntry
 
 
 def write_submission(course_root: Path, student: str, assignment: str, notebooks: dict[str, nbformat.NotebookNode]) -> Path:
@@ -87,7 +99,7 @@ def write_submission(course_root: Path, student: str, assignment: str, notebooks
 
 
 def build_submission(course_root: Path, assignment: str, notebook: str, *, solved: bool = True,
-                     with_mutants: list[Mutant] = ()) -> nbformat.NotebookNode:
+                     with_mutants: list[CorpusEntry] = ()) -> nbformat.NotebookNode:
     """The release of `notebook`, answered with the solutions (or left as stubs), then the mutants'
     functions swapped in."""
     release = course_root / "assignments" / assignment / f"{notebook}.ipynb"

@@ -16,13 +16,14 @@ from grader.course import load_course
 from grader.demo import copy_course
 from grader.nbgrader_cli import run_nbgrader
 from grader.scores import gradebook_scores
-from grader.submissions import SOLUTION_MARKERS, build_submission, mutants, write_submission
+from grader.submissions import SOLUTION_MARKERS, build_submission, mutants, variants, write_submission
 
 pytestmark = pytest.mark.e2e
 
 REPO = Path(__file__).resolve().parents[1]
 ASSIGNMENT = "lecture3"
 MUTANTS = mutants()
+VARIANTS = variants()
 
 
 def autograded_cells(course, assignment=ASSIGNMENT) -> dict[str, float]:
@@ -49,7 +50,7 @@ def graded(tmp_path_factory):
 
     submit("solution")
     submit("stubs", solved=False)
-    for m in MUTANTS:
+    for m in MUTANTS + VARIANTS:
         submit(m.name, with_mutants=[m])
     broken = root / "submitted" / "broken_json" / ASSIGNMENT
     broken.mkdir(parents=True)
@@ -110,6 +111,13 @@ def test_bug_loses_points_on_its_function_only(graded, mutant):
     assert not lost_other, f"{mutant.name} loses points outside {mutant.function}: {lost_other}"
 
 
+@pytest.mark.parametrize("variant", VARIANTS, ids=[v.name for v in VARIANTS])
+def test_correct_variant_keeps_every_point(graded, variant):
+    cells = autograded_cells(graded["course"])
+    got = graded["scores"][variant.name].cells
+    assert {g: got.get(g) for g in cells} == cells, f"{variant.name} ({variant.description}) lost points"
+
+
 def test_broken_notebook_is_reported_and_the_rest_graded(graded):
     run = graded["run"]
     assert run.failed_students() == {"broken_json"}
@@ -118,7 +126,7 @@ def test_broken_notebook_is_reported_and_the_rest_graded(graded):
 
 
 def test_test_cells_write_nothing_to_stderr(graded):
-    for student in ("solution", "stubs", *(m.name for m in MUTANTS)):
+    for student in ("solution", "stubs", *(m.name for m in MUTANTS + VARIANTS)):
         for path in (graded["root"] / "autograded" / student / ASSIGNMENT).glob("*.ipynb"):
             for cell in nbformat.read(path, as_version=4).cells:
                 if cell.metadata.get("nbgrader", {}).get("grade") and cell.cell_type == "code":
