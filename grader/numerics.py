@@ -13,7 +13,7 @@ def numerical_gradient(f: Callable[[np.ndarray], float], x: np.ndarray, h: float
     x: array of any shape; returns an array of the same shape. Works on a private copy, so the
     caller's x is never touched (unlike CS231n's in-place version).
     """
-    x = np.array(x, dtype=np.float64, copy=True)
+    x = np.array(x, dtype=np.float64, copy=True, order="C")  # C order: reshape(-1) must be a view
     grad = np.zeros_like(x)
     flat_x, flat_g = x.reshape(-1), grad.reshape(-1)
     for i in range(flat_x.size):

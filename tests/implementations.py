@@ -67,6 +67,15 @@ def hinge_no_max(scores, y):
     return margins.sum(axis=1)
 
 
+def hinge_tie_trick(scores, y):
+    """'Skips j = y_i' by zeroing every margin equal to 1, which also drops classes tied with the true
+    class: at initialization (all scores 0) every L_i is 0 instead of C - 1."""
+    rows = np.arange(scores.shape[0])
+    margins = np.maximum(0, scores - scores[rows, y][:, None] + 1)
+    margins[margins == 1] = 0
+    return margins.sum(axis=1)
+
+
 def hinge_mutates_scores(scores, y):
     rows = np.arange(scores.shape[0])
     scores -= scores[rows, y][:, None].copy()   # in place: changes the caller's array
@@ -261,6 +270,18 @@ def svm_no_max(W, X, y, reg):
     margins[rows, y] = 0.0
     coeffs = np.ones_like(margins)
     coeffs[rows, y] = -(W.shape[1] - 1)
+    return margins.sum() / n + reg * np.sum(W * W), X.T @ coeffs / n + 2 * reg * W
+
+
+def svm_tie_trick(W, X, y, reg):
+    """The `margins[margins == 1] = 0` shortcut: wrong whenever a class ties with the true class."""
+    n = X.shape[0]
+    rows = np.arange(n)
+    scores = X @ W
+    margins = np.maximum(0, scores - scores[rows, y][:, None] + 1)
+    margins[margins == 1] = 0
+    coeffs = (margins > 0).astype(float)
+    coeffs[rows, y] = -coeffs.sum(axis=1)
     return margins.sum() / n + reg * np.sum(W * W), X.T @ coeffs / n + 2 * reg * W
 
 

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import math
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -16,7 +18,7 @@ from grader.checks.questions import QUESTIONS
 from grader.course import load_course
 from grader.grading import run_check
 
-COURSE_FILE = "/work/main/course.yaml"
+COURSE_FILE = str(Path(__file__).resolve().parents[1] / "course.yaml")
 
 # check name -> (correct answers, wrong answers); each wrong answer must lose points.
 QUESTION_TABLE = {

@@ -8,8 +8,9 @@ reach stderr (file descriptor included), and `grade` must return a plain float.
 from __future__ import annotations
 
 import os
-import sys
 import warnings
+
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -22,7 +23,7 @@ from grader.course import load_course, parse_course
 from grader.grading import MAX_CAPTURED, find_course_file, grade, run_check
 from grader.outcome import Outcome, Result
 
-COURSE_FILE = "/work/main/course.yaml"
+COURSE_FILE = str(Path(__file__).resolve().parents[1] / "course.yaml")
 
 CORRECT_BY_CHECK_PREFIX = [
     ("hinge_", impl.hinge_vectorized),
@@ -136,6 +137,20 @@ def test_grade_of_the_stub_is_zero_and_quiet(course_env, capfd):
     out, err = capfd.readouterr()
     assert err == "" and type(score) is float and score == 0.0
     assert "stub" in out
+
+
+def test_writes_to_the_stderr_file_descriptor_are_captured(course_env, capfd):
+    """C code (and os.write(2, ...)) bypasses sys.stderr; the cell's stderr must still stay empty."""
+    def fd_writer(W, X, y, reg):
+        os.write(2, b"written to fd 2\n")
+        return impl.svm_vectorized(W, X, y, reg)
+
+    outcome, printed, _ = run_check(_COURSE, "svm_loss_vectorized-loss", fd_writer)
+    assert outcome.fraction == 1.0 and "written to fd 2" in printed
+    score = grade("svm_loss_vectorized-sanity", fd_writer)
+    out, err = capfd.readouterr()
+    assert err == "" and type(score) is float and score == 1.0
+    assert "written to fd 2" in out
 
 
 def test_long_output_is_cut(course_env, capfd):

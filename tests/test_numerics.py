@@ -70,9 +70,6 @@ def test_numerical_gradient_of_integer_input_is_float():
     assert x.dtype.kind == "i" and np.array_equal(x, [[1, 2], [3, 4]])
 
 
-@pytest.mark.xfail(strict=True, reason="grader/numerics.py::numerical_gradient: np.array(x, copy=True) keeps a "
-                   "Fortran layout (order='K'), so x.reshape(-1) and grad.reshape(-1) are copies, not views: "
-                   "no entry is ever perturbed and the result is all zeros for a transposed / F-ordered x")
 @pytest.mark.parametrize("layout", ["transposed", "fortran"])
 def test_numerical_gradient_of_non_c_contiguous_input(layout):
     base = np.random.default_rng(4).standard_normal((3, 4))
@@ -98,11 +95,19 @@ def test_relative_error_basics():
     assert type(relative_error(a, a + 1)) is float
 
 
+_finite = st.floats(-1e3, 1e3, allow_subnormal=False)
+
+
+@st.composite
+def array_pairs(draw):
+    shape = draw(hnp.array_shapes(min_dims=1, max_dims=2, max_side=5))
+    return draw(hnp.arrays(np.float64, shape, elements=_finite)), draw(hnp.arrays(np.float64, shape, elements=_finite))
+
+
 @FAST
-@given(hnp.arrays(np.float64, st.integers(1, 6), elements=st.floats(-1e3, 1e3)),
-       hnp.arrays(np.float64, st.integers(1, 6), elements=st.floats(-1e3, 1e3)))
-def test_relative_error_is_symmetric_bounded_and_scale_free(a, b):
-    assume(a.shape == b.shape)
+@given(array_pairs())
+def test_relative_error_is_symmetric_bounded_and_scale_free(pair):
+    a, b = pair
     e = relative_error(a, b)
     assert e == relative_error(b, a)
     assert 0.0 <= e <= 1.0 + 1e-12
@@ -136,6 +141,13 @@ def scores_and_labels(draw, bound=20.0):
     n, c = draw(st.integers(1, 6)), draw(st.integers(2, 6))
     s = draw(hnp.arrays(np.float64, (n, c), elements=st.floats(-bound, bound, allow_subnormal=False)))
     return s, draw(hnp.arrays(np.int64, n, elements=st.integers(0, c - 1)))
+
+
+def _assert_gradients_agree(analytic, numeric):
+    # Relative error is meaningless for a gradient that is itself ~0 (e.g. X ~ 1e-7): centered
+    # differences then only measure rounding, ~eps * |f| / h ~ 1e-11.
+    err = relative_error(analytic, numeric)
+    assert err < 1e-6 or np.max(np.abs(analytic - numeric)) < 1e-8, (err, analytic, numeric)
 
 
 def _min_abs_margin(W, X, y):
@@ -191,7 +203,7 @@ def test_reference_svm_gradient_matches_numerical_away_from_kinks(args):
     assume(_min_abs_margin(W, X, y) > 1e-3)
     _, dW = ref.svm_loss(W, X, y, reg)
     numeric = numerical_gradient(lambda w: ref.svm_loss(w, X, y, reg)[0], W)
-    assert relative_error(dW, numeric) < 1e-7
+    _assert_gradients_agree(dW, numeric)
 
 
 @FAST
@@ -200,7 +212,7 @@ def test_reference_softmax_gradient_matches_numerical(args):
     W, X, y, reg = args
     _, dW = ref.softmax_loss(W, X, y, reg)
     numeric = numerical_gradient(lambda w: ref.softmax_loss(w, X, y, reg)[0], W)
-    assert relative_error(dW, numeric) < 1e-6
+    _assert_gradients_agree(dW, numeric)
 
 
 @FAST

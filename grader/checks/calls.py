@@ -25,6 +25,8 @@ def as_scalar(value, what: str) -> float:
 
 
 def as_array(value, shape: tuple[int, ...], what: str) -> np.ndarray:
+    if value is None:
+        raise Failure(f"{what} as a numpy array of shape {shape}", "None", "did you forget the `return`?")
     if not isinstance(value, np.ndarray):
         try:
             value = np.asarray(value, dtype=np.float64)
@@ -34,8 +36,10 @@ def as_array(value, shape: tuple[int, ...], what: str) -> np.ndarray:
         cause = ""
         if value.shape == shape[::-1] and len(shape) == 2:
             cause = f"{what} is transposed"
+        elif what == "dW":
+            cause = "dW must have the shape of W, (D, C)"
         elif len(shape) == 2:
-            cause = f"{what} must have the shape of W, (D, C)"
+            cause = f"{what} must have the shape of the scores, (N, C)"
         raise Failure(f"{what} of shape {shape}", f"shape {value.shape}", cause)
     if not np.issubdtype(value.dtype, np.number) or np.issubdtype(value.dtype, np.complexfloating):
         raise Failure(f"{what} of real numbers", f"dtype {value.dtype}")

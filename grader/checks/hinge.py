@@ -62,7 +62,8 @@ def values(fn, ctx: CheckContext):
     rng = ctx.rng(1)
     cases = [("random scores, N = 20, C = 5", rng.standard_normal((20, 5)) * 2, rng.integers(0, 5, 20)),
              ("a single example", np.array([[0.5, 1.0, -2.0, 0.4]]), np.array([3])),
-             ("two classes", rng.standard_normal((6, 2)), rng.integers(0, 2, 6))]
+             ("two classes", rng.standard_normal((6, 2)), rng.integers(0, 2, 6)),
+             ("tied scores (all zero: every wrong class costs 1)", np.zeros((4, 10)), np.array([0, 3, 9, 3]))]
     for what, scores, y in cases:
         yield ctx.run(f"per-example losses match the reference: {what}",
                       lambda s=scores, y=y, w=what: _expect_values(fn, s, y, w))

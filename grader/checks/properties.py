@@ -6,7 +6,9 @@ property into a criterion body for `CheckContext.run`.
 
 from __future__ import annotations
 
-from typing import Callable
+import contextlib
+import importlib
+from typing import Callable, Iterator
 
 import numpy as np
 from hypothesis import HealthCheck, Phase, Verbosity, given, settings
@@ -77,6 +79,28 @@ def describe(example) -> str:
     return fmt(example)
 
 
+@contextlib.contextmanager
+def _without_local_constants() -> Iterator[None]:
+    """Hypothesis mixes number literals from 'local' modules (any imported module outside
+    site-packages) into its draws, so the examples, and a grade, would depend on what happens to be
+    imported: the student's own modules, or an editable install of this package. While grading,
+    draws use Hypothesis' built-in constants only. A Hypothesis without that feature is left alone."""
+    providers = importlib.import_module("hypothesis.internal.conjecture.providers")
+    original = getattr(providers, "_get_local_constants", None)
+    cache = getattr(providers, "CONSTANTS_CACHE", None)
+    if original is None or cache is None or not hasattr(providers, "Constants"):
+        yield
+        return
+    empty = providers.Constants()
+    providers._get_local_constants = lambda: empty
+    cache.cache.clear()
+    try:
+        yield
+    finally:
+        providers._get_local_constants = original
+        cache.cache.clear()
+
+
 def _settings(ctx: CheckContext) -> settings:
     # derandomize=True and database=None: the same examples, and so the same grade, on every run.
     return settings(max_examples=ctx.policy.hypothesis_max_examples, derandomize=True, database=None,
@@ -130,7 +154,8 @@ def each_holds_for_all(ctx: CheckContext, strategy: st.SearchStrategy,
                     raise _Violated(name, exc) from None
 
         try:
-            property_test()
+            with _without_local_constants():
+                property_test()
             break
         except _Violated as v:
             failures[v.name] = _as_failure(v.cause, last_failing.get("example"))

@@ -27,11 +27,10 @@ def _expect(fn, scores, what, cause=""):
     if not np.all(np.isfinite(got)):
         raise Failure(f"finite probabilities for {what}", fmt(got), cause or SHIFT)
     if not np.allclose(got, expected, rtol=1e-7, atol=1e-12):
-        rows = got.sum(axis=1)
-        if not np.allclose(rows, 1):
-            cause = cause or "normalize each row by its own sum: e / e.sum(axis=1, keepdims=True)"
-        elif np.allclose(got, ref_softmax(scores.T).T):
+        if np.allclose(got, ref_softmax(scores.T).T):
             cause = "the probabilities are normalized over the examples (axis 0); normalize each row (axis=1)"
+        elif not np.allclose(got.sum(axis=1), 1):
+            cause = cause or "normalize each row by its own sum: e / e.sum(axis=1, keepdims=True)"
         raise Failure(f"{fmt(expected)} for {what}", fmt(got), cause)
 
 
