@@ -63,6 +63,7 @@ class TestCell:
     grade_id: str
     points: float
     check: str
+    params: Mapping[str, Any] = field(default_factory=dict)  # check-specific settings (thresholds, ...)
 
 
 @dataclass(frozen=True)
@@ -101,11 +102,17 @@ class Assignment:
 
 
 @dataclass(frozen=True)
+class Data:
+    cifar10_dir: str | None = None  # relative to course.yaml; None: the checks use scikit-learn's digits
+
+
+@dataclass(frozen=True)
 class Course:
     path: Path
     course_id: str
     policy: Policy
     assignments: Mapping[str, Assignment]
+    data: Data = field(default_factory=Data)
 
     @property
     def root(self) -> Path:
@@ -258,6 +265,26 @@ def _read_policy(r: _Reader, raw: Any) -> Policy:
     )
 
 
+def _read_params(r: _Reader, raw: Any, key: str) -> dict[str, Any]:
+    raw = r.mapping(raw, key, [])
+    for name, value in raw.items():
+        if isinstance(value, float):
+            r.number(value, f"{key}.{name}", minimum=-math.inf)
+        elif not isinstance(value, (bool, int, str)):
+            r.fail(f"{key}.{name}", "a number, text or true/false", value)
+    return dict(raw)
+
+
+def _read_data(r: _Reader, raw: Any) -> Data:
+    if raw is None:
+        return Data()
+    raw = r.mapping(raw, "data", ["cifar10_dir"])
+    cifar = raw.get("cifar10_dir")
+    if cifar is not None:
+        r.text(cifar, "data.cifar10_dir", what="a folder holding CIFAR-10's data_batch_1..5 and test_batch, or null")
+    return Data(cifar10_dir=cifar)
+
+
 def _read_task(r: _Reader, name: str, raw: Any, key: str, known_checks: Callable[[str], bool] | None) -> Task:
     raw = r.mapping(raw, key, ["tests", "manual"])
     if not raw.get("tests") and raw.get("manual") is None:
@@ -271,11 +298,12 @@ def _read_task(r: _Reader, name: str, raw: Any, key: str, known_checks: Callable
         tkey = f"{key}.tests.{grade_id}"
         if not isinstance(grade_id, str) or not grade_id.startswith(f"{name}-") or not GRADE_ID.fullmatch(grade_id):
             r.fail(tkey, f"a test cell grade_id of the form '{name}-<aspect>'", grade_id)
-        spec = r.mapping(spec, tkey, ["points", "check"], required=["points", "check"])
+        spec = r.mapping(spec, tkey, ["points", "check", "params"], required=["points", "check"])
         check = r.text(spec["check"], f"{tkey}.check", what="the name of a check in grader.checks")
         if known_checks is not None and not known_checks(check):
             r.fail(f"{tkey}.check", "the name of a check in grader.checks", check)
-        tests[grade_id] = TestCell(grade_id, r.number(spec["points"], f"{tkey}.points"), check)
+        params = _read_params(r, spec.get("params", {}), f"{tkey}.params")
+        tests[grade_id] = TestCell(grade_id, r.number(spec["points"], f"{tkey}.points"), check, params)
     manual = raw.get("manual")
     if manual is not None:
         manual = r.number(manual, f"{key}.manual", minimum=0, strict=True)
@@ -291,7 +319,7 @@ def parse_course(text: str, path: Path, known_checks: Callable[[str], bool] | No
         where = f"line {mark.line + 1}" if mark else "(top level)"
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         raise CourseConfigError(f"{path.name}: {where}: expected valid YAML, {problem}") from None
-    raw = r.mapping(raw, "", ["course_id", "policy", "assignments"], required=["course_id", "assignments"])
+    raw = r.mapping(raw, "", ["course_id", "policy", "data", "assignments"], required=["course_id", "assignments"])
     course_id = r.text(raw["course_id"], "course_id", re.compile(r"[A-Za-z0-9_.-]+"),
                        "a course id of letters, digits, '_', '.' and '-'")
     policy = _read_policy(r, raw.get("policy"))
@@ -315,7 +343,8 @@ def parse_course(text: str, path: Path, known_checks: Callable[[str], bool] | No
                 tasks[t_name] = task
             notebooks[nb_name] = Notebook(nb_name, tasks)
         assignments[a_name] = Assignment(a_name, notebooks)
-    return Course(path=path.resolve(), course_id=course_id, policy=policy, assignments=assignments)
+    return Course(path=path.resolve(), course_id=course_id, policy=policy, assignments=assignments,
+                  data=_read_data(r, raw.get("data")))
 
 
 def _graded_cells_of(nb_path: Path, filename: str) -> dict[str, dict]:

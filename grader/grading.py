@@ -73,7 +73,7 @@ def run_check(course: Course, grade_id: str, answer) -> tuple[Outcome, str, list
     from .checks import get_check
 
     cell = course.test_cell(grade_id)
-    ctx = CheckContext(course.policy)
+    ctx = CheckContext(course.policy, dict(cell.params), course.data, course.root)
     outcome = Outcome(grade_id, cell.points)
     out = io.StringIO()
     with _stderr_fd_captured() as fd_text, contextlib.redirect_stdout(out), contextlib.redirect_stderr(out), \

@@ -14,7 +14,7 @@ from typing import Callable
 
 import numpy as np
 
-from .course import Policy
+from .course import Data, Policy
 
 _PACKAGE_DIR = str(Path(__file__).resolve().parent)
 
@@ -106,6 +106,9 @@ class CheckContext:
     """Everything a check may use besides the student's answer: the course's grading policy."""
 
     policy: Policy
+    params: dict = field(default_factory=dict)   # the test cell's `params` from course.yaml
+    data: Data = field(default_factory=Data)
+    course_root: Path | None = None
 
     @property
     def tol(self):

@@ -137,11 +137,11 @@ GRADIENT_KEY = f"{TASKS}.svm_loss_naive.tests.{GRADIENT}"
 
 TYPO_CASES = [
     Case("pionts-in-test-cell", _rename_test_key("svm_loss_naive", GRADIENT, "points", "pionts"),
-         f"{GRADIENT_KEY}.pionts", ("unknown key (did you mean 'points'?)", "expected one of points, check")),
+         f"{GRADIENT_KEY}.pionts", ("unknown key (did you mean 'points'?)", "expected one of points, check, params")),
     Case("chek-in-test-cell", _rename_test_key("svm_loss_naive", GRADIENT, "check", "chek"),
-         f"{GRADIENT_KEY}.chek", ("unknown key (did you mean 'check'?)", "expected one of points, check")),
+         f"{GRADIENT_KEY}.chek", ("unknown key (did you mean 'check'?)", "expected one of points, check, params")),
     Case("polciy-at-top-level", lambda d, r: rename_key(d, "policy", "polciy"),
-         "polciy", ("unknown key (did you mean 'policy'?)", "expected one of course_id, policy, assignments")),
+         "polciy", ("unknown key (did you mean 'policy'?)", "expected one of course_id, policy, data, assignments")),
     Case("hypothesis_max_example-in-policy",
          lambda d, r: rename_key(d["policy"], "hypothesis_max_examples", "hypothesis_max_example"),
          "policy.hypothesis_max_example",
@@ -164,7 +164,7 @@ TYPO_CASES = [
          lambda d, r: rename_key(d["assignments"]["lecture3"]["notebooks"]["losses"], "tasks", "task"),
          f"{NB}.task", ("unknown key (did you mean 'tasks'?)", "expected one of tasks")),
     Case("unrelated-key-has-no-hint", lambda d, r: d.update(zzz=1),
-         "zzz", ("unknown key; expected one of course_id, policy, assignments",)),
+         "zzz", ("unknown key; expected one of course_id, policy, data, assignments",)),
 ]
 
 MISSING_KEY_CASES = [

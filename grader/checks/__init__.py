@@ -1,6 +1,14 @@
 """The check library. Each module registers the checks of one kind of answer."""
 
 from .registry import CHECKS, check, get_check, is_check
-from . import hinge, linear_losses, questions, softmax_probabilities  # noqa: F401  (registers checks)
+from . import (  # noqa: F401  (importing a module registers its checks)
+    gradients,
+    hinge,
+    linear_losses,
+    optimization,
+    questions,
+    regularization,
+    softmax_probabilities,
+)
 
 __all__ = ["CHECKS", "check", "get_check", "is_check"]
