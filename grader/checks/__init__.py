@@ -2,6 +2,7 @@
 
 from .registry import CHECKS, check, get_check, is_check
 from . import (  # noqa: F401  (importing a module registers its checks)
+    features,
     gradients,
     hinge,
     linear_losses,
