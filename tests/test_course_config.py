@@ -774,3 +774,40 @@ def test_nbgrader_generate_assignment_stops_on_broken_course_yaml(tmp_path):
     errors = [line for line in output.splitlines() if line.startswith("error: course.yaml:")]
     assert errors == [f"error: course.yaml: {GRADIENT_KEY}.points: expected a number >= 0, got -3"], output
     assert not (tmp_path / "release").exists() and not (tmp_path / "assignments").exists()
+
+
+# -- check parameters and data ---------------------------------------------------------------------
+
+
+def test_params_reach_the_test_cell(tmp_path):
+    data = copy.deepcopy(REAL)
+    cells_of(data, "svm_loss_naive")[GRADIENT]["params"] = {"min_val_accuracy": 0.9, "note": "x", "strict": True}
+    course = load_course(write_course(tmp_path, data), check_notebooks=False)
+    assert dict(course.test_cell(GRADIENT).params) == {"min_val_accuracy": 0.9, "note": "x", "strict": True}
+    assert dict(course.test_cell("svm_loss_naive-loss").params) == {}
+
+
+@pytest.mark.parametrize("params, key, expected", [
+    pytest.param([1, 2], "params", "expected a mapping", id="not-a-mapping"),
+    pytest.param({"threshold": [1, 2]}, "params.threshold", "expected a number, text or true/false", id="list-value"),
+    pytest.param({"threshold": float("nan")}, "params.threshold", "expected a number", id="nan"),
+])
+def test_bad_params(tmp_path, params, key, expected):
+    data = copy.deepcopy(REAL)
+    cells_of(data, "svm_loss_naive")[GRADIENT]["params"] = params
+    msg = config_error(write_course(tmp_path, data), check_notebooks=False)
+    assert_names_key(msg, f"{GRADIENT_KEY}.{key}")
+    assert expected in msg
+
+
+def test_data_section(tmp_path):
+    data = copy.deepcopy(REAL)
+    assert load_course(write_course(tmp_path, data), check_notebooks=False).data.cifar10_dir is None
+    data["data"] = {"cifar10_dir": "datasets/cifar-10-batches-py"}
+    assert load_course(write_course(tmp_path, data), check_notebooks=False).data.cifar10_dir == "datasets/cifar-10-batches-py"
+    data["data"] = {"cifar_dir": "x"}
+    msg = config_error(write_course(tmp_path, data), check_notebooks=False)
+    assert_names_key(msg, "data.cifar_dir")
+    assert "did you mean 'cifar10_dir'?" in msg
+    data["data"] = {"cifar10_dir": 3}
+    assert_names_key(config_error(write_course(tmp_path, data), check_notebooks=False), "data.cifar10_dir")
