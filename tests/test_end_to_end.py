@@ -26,9 +26,10 @@ MUTANTS = mutants()
 VARIANTS = variants()
 
 
-def autograded_cells(course, assignment=ASSIGNMENT) -> dict[str, float]:
-    return {gid: cell.points for nb in course.assignments[assignment].notebooks.values()
-            for task in nb.tasks.values() for gid, cell in task.tests.items()}
+def autograded_cells(course, notebook: str | None = None) -> dict[str, float]:
+    """grade_id -> points of every autograded cell (of one notebook, or of the whole assignment)."""
+    return {gid: cell.points for name, nb in course.assignments[ASSIGNMENT].notebooks.items()
+            if notebook in (None, name) for task in nb.tasks.values() for gid, cell in task.tests.items()}
 
 
 @pytest.fixture(scope="module")
@@ -41,17 +42,16 @@ def graded(tmp_path_factory):
     course = load_course(root / "course.yaml")
     notebooks = list(course.assignments[ASSIGNMENT].notebooks)
 
-    def submit(student, **kwargs):
-        subs = {}
-        for nb in notebooks:
-            mine = [m for m in kwargs.get("with_mutants", []) if m.notebook == nb]
-            subs[nb] = build_submission(root, ASSIGNMENT, nb, solved=kwargs.get("solved", True), with_mutants=mine)
+    def submit(student, only=None, **kwargs):
+        subs = {nb: build_submission(root, ASSIGNMENT, nb, **kwargs) for nb in notebooks if only in (None, nb)}
         write_submission(root, student, ASSIGNMENT, subs)
 
     submit("solution")
     submit("stubs", solved=False)
-    for m in MUTANTS + VARIANTS:
-        submit(m.name, with_mutants=[m])
+    # Notebooks run in separate kernels, so a corpus entry is submitted with its own notebook only
+    # (nbgrader scores a missing notebook zero without running it).
+    for entry in MUTANTS + VARIANTS:
+        submit(entry.name, only=entry.notebook, with_mutants=[entry])
     broken = root / "submitted" / "broken_json" / ASSIGNMENT
     broken.mkdir(parents=True)
     for nb in notebooks:
@@ -101,7 +101,7 @@ def test_untouched_stubs_get_zero(graded):
 
 @pytest.mark.parametrize("mutant", MUTANTS, ids=[m.name for m in MUTANTS])
 def test_bug_loses_points_on_its_function_only(graded, mutant):
-    cells = autograded_cells(graded["course"])
+    cells = autograded_cells(graded["course"], mutant.notebook)
     got = graded["scores"][mutant.name].cells
     own = {g for g in cells if g.startswith(f"{mutant.function}-")}
     assert own, f"{mutant.function} has no test cells"
@@ -113,7 +113,7 @@ def test_bug_loses_points_on_its_function_only(graded, mutant):
 
 @pytest.mark.parametrize("variant", VARIANTS, ids=[v.name for v in VARIANTS])
 def test_correct_variant_keeps_every_point(graded, variant):
-    cells = autograded_cells(graded["course"])
+    cells = autograded_cells(graded["course"], variant.notebook)
     got = graded["scores"][variant.name].cells
     assert {g: got.get(g) for g in cells} == cells, f"{variant.name} ({variant.description}) lost points"
 
