@@ -544,12 +544,12 @@ def noisy(fn):
     """fn, plus everything a student might leave in: prints to stdout and stderr, warnings.warn,
     and a numpy RuntimeWarning (np.log(0)) computed and thrown away."""
 
-    def wrapper(*args):
+    def wrapper(*args, **kwargs):
         print("debug: shapes", [np.shape(a) for a in args])
         print("debug on stderr", file=sys.stderr)
         warnings.warn("a student's own warning")
         _ = np.log(np.zeros(1))          # divide by zero -> RuntimeWarning, result unused
-        return fn(*args)
+        return fn(*args, **kwargs)
 
     wrapper.__name__ = f"noisy_{fn.__name__}"
     return wrapper

@@ -7,6 +7,7 @@ reach stderr (file descriptor included), and `grade` must return a plain float.
 
 from __future__ import annotations
 
+import inspect
 import os
 import warnings
 
@@ -18,35 +19,27 @@ import pytest
 import implementations as impl
 from grader import grade as package_grade
 from grader.checks import CHECKS
-from grader.checks.questions import QUESTIONS
+from check_tables import all_check_tables
 from grader.course import load_course, parse_course
 from grader.grading import MAX_CAPTURED, find_course_file, grade, run_check
 from grader.outcome import Outcome, Result
 
 COURSE_FILE = str(Path(__file__).resolve().parents[1] / "course.yaml")
 
-CORRECT_BY_CHECK_PREFIX = [
-    ("hinge_", impl.hinge_vectorized),
-    ("softmax_probability_", impl.softmax_rowmax),
-    ("svm_", impl.svm_naive),
-    ("softmax_", impl.softmax_loss_vectorized),
-]
+_TABLES = all_check_tables()
 
 
 def _correct_for(check):
-    for prefix, fn in CORRECT_BY_CHECK_PREFIX:
-        if check.startswith(prefix):
-            return fn
-    raise KeyError(check)
+    return _TABLES[check][0][0]
 
 
 _COURSE = load_course(COURSE_FILE, check_notebooks=False)
-# the first cell of every check whose answer is a function (every check but the questions')
+# the first cell of every check whose answer is a plain function (not a value, not a class)
 _FIRST_CELL = {}
 for _, _nb in _COURSE.notebooks():
     for _task in _nb.tasks.values():
         for _gid, _cell in _task.tests.items():
-            if _cell.check not in QUESTIONS:
+            if _cell.check in _TABLES and inspect.isfunction(_correct_for(_cell.check)):
                 _FIRST_CELL.setdefault(_cell.check, _gid)
 _FUNCTION_CELLS = [(gid, check) for check, gid in _FIRST_CELL.items()]
 

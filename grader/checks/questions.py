@@ -82,5 +82,14 @@ def _question_check(name: str, spec):
     return run
 
 
-for _name, _spec in QUESTIONS.items():
-    check(_name)(_question_check(_name, _spec))
+QUESTION_CHECKS: set[str] = set()
+
+
+def register_questions(specs: dict) -> None:
+    """Register one check per question: name -> Number, Choice, or a tuple of Numbers."""
+    for name, spec in specs.items():
+        check(name)(_question_check(name, spec))
+        QUESTION_CHECKS.add(name)
+
+
+register_questions(QUESTIONS)
