@@ -20,9 +20,12 @@ from .submissions import build_submission, mutant, write_submission
 
 ASSIGNMENT = "lecture3"
 COURSE_FILES = ("course.yaml", "nbgrader_config.py", "solutions", "assignments")
+# Typical mistakes from the mutant corpus, a few per student, spread over the notebooks.
 BUGGY_STUDENTS = {
-    "alice": ["svm_vectorized_reg_gradient_missing", "softmax_vectorized_no_max_shift"],
-    "bob": ["svm_naive_counts_correct_class", "softmax_naive_not_divided_by_n"],
+    "alice": ["svm_vectorized_reg_gradient_missing", "softmax_vectorized_no_max_shift", "l2_gradient_reg_w",
+              "numerical_gradient_forward_difference", "sample_minibatch_two_draws", "hog_signed_orientation"],
+    "bob": ["svm_naive_counts_correct_class", "softmax_naive_not_divided_by_n", "l1_no_abs",
+            "rel_error_no_floor", "linear_classifier_appends_twice", "color_hist_not_normalized"],
 }
 
 

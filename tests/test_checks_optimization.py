@@ -328,3 +328,37 @@ def test_tuning_check_uses_cifar10_when_course_yaml_names_a_folder(tmp_path):
     assert failed and "CIFAR-10" in failed[0].expected
     missing = [r for r in run(sizes, folder="nowhere") if not r.passed]
     assert missing and "configuration" in missing[0].cause
+
+
+# -- the pasted losses are graded in losses.ipynb, not here ------------------------------------------
+
+_BROKEN_PASTED_LOSSES = '''
+import numpy as np
+
+def svm_loss_vectorized(W, X, y, reg):          # wrong on purpose: no regularization, no mean
+    return 123.0, np.zeros_like(W)
+
+def softmax_loss_vectorized(W, X, y, reg):
+    raise NotImplementedError()
+
+class LinearClassifier:
+    W = None
+
+class LinearSVM(LinearClassifier):
+    def loss(self, X_batch, y_batch, reg):
+        return svm_loss_vectorized(self.W, X_batch, y_batch, reg)
+
+class Softmax(LinearClassifier):
+    def loss(self, X_batch, y_batch, reg):
+        return softmax_loss_vectorized(self.W, X_batch, y_batch, reg)
+'''
+
+
+@pytest.mark.parametrize("grade_id, cls", [("LinearSVM-loss", "LinearSVM"), ("Softmax-loss", "Softmax")])
+def test_subclass_loss_keeps_full_marks_when_the_pasted_loss_is_wrong(grade_id, cls):
+    namespace: dict = {}
+    exec(_BROKEN_PASTED_LOSSES, namespace)  # as a notebook would: one module namespace
+    outcome, _, _ = run_check(_COURSE, grade_id, namespace[cls])
+    assert outcome.fraction == 1.0, outcome.report()
+    # and the student's names are back afterwards
+    assert namespace["svm_loss_vectorized"](np.zeros((2, 2)), None, None, 0)[0] == 123.0

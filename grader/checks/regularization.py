@@ -9,7 +9,6 @@ graded, so a mistake in the student's L1 or L2 costs points once, on L1 or L2.
 
 from __future__ import annotations
 
-import contextlib
 import math
 from dataclasses import dataclass
 from typing import Callable
@@ -22,7 +21,7 @@ from ..numerics import numerical_gradient, relative_error, values_close
 from ..outcome import CheckContext, Failure
 from ..reference import losses as ref_losses
 from ..reference import regularization as ref
-from .calls import require_callable
+from .calls import require_callable, trusted_names
 from .problems import fmt
 from .properties import each_holds_for_all, finite_floats, float_arrays, regs
 from .registry import check
@@ -357,29 +356,8 @@ for _kind in (L2, L1):
 
 # -- elastic net ------------------------------------------------------------------------------------
 
+# The student's elastic net may build on their own L1 and L2: it runs with the references in their place.
 TRUSTED_HELPERS = {"l1_regularization": ref.l1, "l2_regularization": ref.l2}
-_MISSING = object()
-
-
-@contextlib.contextmanager
-def trusted_helpers(fn):
-    """While the student's elastic net runs, the names `l1_regularization` and `l2_regularization` in
-    its module (the notebook) are the references: it may build on them, and a mistake there is graded
-    on L1 / L2 only. Restored afterwards."""
-    namespace = getattr(fn, "__globals__", None)
-    if not isinstance(namespace, dict):
-        yield
-        return
-    saved = {name: namespace.get(name, _MISSING) for name in TRUSTED_HELPERS}
-    namespace.update(TRUSTED_HELPERS)
-    try:
-        yield
-    finally:
-        for name, value in saved.items():
-            if value is _MISSING:
-                namespace.pop(name, None)
-            else:
-                namespace[name] = value
 
 
 NET = "elastic_net_regularization"
@@ -387,7 +365,7 @@ NET_FORMULA = "l1_ratio * (reg * sum|W|) + (1 - l1_ratio) * (reg * sum(W * W))"
 
 
 def _call_net(fn, W, reg, *ratio) -> tuple[float, np.ndarray]:
-    with trusted_helpers(fn):
+    with trusted_names(fn, TRUSTED_HELPERS):
         return _call_regularizer(fn, NET, W, reg, *ratio)
 
 
@@ -489,7 +467,7 @@ def elastic_net_properties(fn, ctx: CheckContext):
         W = a["W"]
         mine = W.copy()
         require_callable(fn, NET)
-        with trusted_helpers(fn):
+        with trusted_names(fn, TRUSTED_HELPERS):
             fn(mine, a["reg"], a["ratio"])
         if not np.array_equal(mine, W):
             raise Failure("W left as it was", "W changed by the call", "compute R and dR as new arrays")
