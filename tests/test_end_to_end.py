@@ -6,7 +6,9 @@ One autograde run grades the whole class below; the tests then read nbgrader's o
 from __future__ import annotations
 
 import json
+import os
 import re
+import shutil
 from pathlib import Path
 
 import nbformat
@@ -14,7 +16,7 @@ import pytest
 
 from grader.course import load_course
 from grader.demo import copy_course
-from grader.nbgrader_cli import run_nbgrader
+from grader.nbgrader_cli import run_nbgrader, run_nbgrader_concurrently
 from grader.scores import gradebook_scores
 from grader.submissions import SOLUTION_MARKERS, build_submission, mutants, variants, write_submission
 
@@ -23,6 +25,7 @@ pytestmark = pytest.mark.e2e
 REPO = Path(__file__).resolve().parents[1]
 ASSIGNMENT = "lecture3"
 MUTANTS = mutants()
+SHARDS = max(1, min(4, os.cpu_count() or 1))
 VARIANTS = variants()
 
 
@@ -42,23 +45,33 @@ def graded(tmp_path_factory):
     course = load_course(root / "course.yaml")
     notebooks = list(course.assignments[ASSIGNMENT].notebooks)
 
-    def submit(student, only=None, **kwargs):
-        subs = {nb: build_submission(root, ASSIGNMENT, nb, **kwargs) for nb in notebooks if only in (None, nb)}
-        write_submission(root, student, ASSIGNMENT, subs)
+    # The class is graded in SHARDS copies of the course at once, each with its own gradebook; the
+    # first copy (`root`) holds the solution, the stubs and the broken submission.
+    shards = [root] + [tmp_path_factory.mktemp(f"shard{i}") for i in range(1, SHARDS)]
+    for shard in shards[1:]:
+        shutil.copytree(root, shard, dirs_exist_ok=True)
 
-    submit("solution")
-    submit("stubs", solved=False)
+    def submit(shard, student, only=None, **kwargs):
+        subs = {nb: build_submission(root, ASSIGNMENT, nb, **kwargs) for nb in notebooks if only in (None, nb)}
+        write_submission(shard, student, ASSIGNMENT, subs)
+
+    submit(root, "solution")
+    submit(root, "stubs", solved=False)
     # Notebooks run in separate kernels, so a corpus entry is submitted with its own notebook only
     # (nbgrader scores a missing notebook zero without running it).
-    for entry in MUTANTS + VARIANTS:
-        submit(entry.name, only=entry.notebook, with_mutants=[entry])
+    for i, entry in enumerate(MUTANTS + VARIANTS):
+        submit(shards[i % SHARDS], entry.name, only=entry.notebook, with_mutants=[entry])
     broken = root / "submitted" / "broken_json" / ASSIGNMENT
     broken.mkdir(parents=True)
     for nb in notebooks:
         (broken / f"{nb}.ipynb").write_text('{"cells": [ {"cell_type": ', encoding="utf-8")
-    run = run_nbgrader(root, "autograde", ASSIGNMENT)
-    scores = {r.student: r for r in gradebook_scores(course, ASSIGNMENT, f"sqlite:///{root / 'gradebook.db'}")}
-    return {"root": root, "course": course, "run": run, "scores": scores}
+    runs = run_nbgrader_concurrently(shards, "autograde", ASSIGNMENT)
+    scores = {}
+    for shard in shards:
+        scores.update({r.student: r for r in gradebook_scores(course, ASSIGNMENT, f"sqlite:///{shard / 'gradebook.db'}")})
+        if shard != root:
+            shutil.copytree(shard / "autograded", root / "autograded", dirs_exist_ok=True)
+    return {"root": root, "course": course, "run": runs[0], "runs": runs, "scores": scores}
 
 
 def test_release_is_what_nbgrader_generates(graded):
@@ -119,8 +132,8 @@ def test_correct_variant_keeps_every_point(graded, variant):
 
 
 def test_broken_notebook_is_reported_and_the_rest_graded(graded):
-    run = graded["run"]
-    assert run.failed_students() == {"broken_json"}
+    assert graded["run"].failed_students() == {"broken_json"}
+    assert not any(run.failed_students() for run in graded["runs"][1:])
     assert "broken_json" not in graded["scores"] or not graded["scores"]["broken_json"].cells
     assert {"solution", "stubs", *(m.name for m in MUTANTS)} <= graded["scores"].keys()
 
