@@ -11,6 +11,8 @@ Usage: python benchmarks/grading_cost.py [--repeats 3]
 from __future__ import annotations
 
 import argparse
+import contextlib
+import io
 import re
 import resource
 import statistics
@@ -49,7 +51,8 @@ def hidden_checks_cpu(course, notebook: str) -> tuple[float, int]:
     for cell in nbformat.read(solution, as_version=4).cells:
         meta = cell.metadata.get("nbgrader", {})
         if cell.cell_type == "code" and (meta.get("locked") and not meta.get("grade") or meta.get("solution")):
-            exec(answers.get(meta.get("grade_id"), cell.source), namespace)  # setup, helpers, answers
+            with contextlib.redirect_stdout(io.StringIO()):  # what the notebook prints is not a figure
+                exec(answers.get(meta.get("grade_id"), cell.source), namespace)  # setup, helpers, answers
     calls = []
     for cell in nbformat.read(solution, as_version=4).cells:
         for grade_id, expr in re.findall(r'grade\("([^"]+)", (.+)\)', cell.source):
