@@ -11,3 +11,14 @@ def assert_names_cause(outcome, cause: str) -> None:
     causes = [r.cause for r in outcome.results if not r.passed]
     assert any(cause in c for c in causes), f"no failed criterion names {cause!r}:\n{report}"
     assert "likely cause: " in report
+
+
+def assert_bug_effect(outcome, bug: str, check: str, *, loses: bool) -> None:
+    """A buggy answer loses points on the checks its mistake touches, with feedback that says what
+    was expected and what came back, and keeps every point on the others."""
+    if loses:
+        assert outcome.fraction < 1.0, f"{bug} should lose points on {check}:\n{outcome.report()}"
+        failed = [r for r in outcome.results if not r.passed]
+        assert all(r.expected and r.got for r in failed), outcome.report()
+    else:
+        assert outcome.fraction == 1.0, f"{bug} should not lose points on {check}:\n{outcome.report()}"

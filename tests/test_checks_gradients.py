@@ -15,7 +15,7 @@ from pathlib import Path
 import nbformat
 import numpy as np
 import pytest
-from check_assertions import assert_names_cause
+from check_assertions import assert_bug_effect, assert_names_cause
 
 import implementations_gradients as impl
 from grader.checks import CHECKS
@@ -184,12 +184,7 @@ _BUG_CHECK_PAIRS = [(bug, check) for bug, (domain, _) in BUG_EFFECTS.items() for
 @pytest.mark.parametrize("bug,check", _BUG_CHECK_PAIRS, ids=[f"{_name(b)}-{c}" for b, c in _BUG_CHECK_PAIRS])
 def test_bug_loses_points_only_where_it_should(bug, check):
     outcome, _, _ = _run(FIRST_CELL_OF[check], bug)
-    if check in _losing_checks(bug):
-        assert outcome.fraction < 1.0, f"{_name(bug)} should lose points on {check}:\n{outcome.report()}"
-        failed = [r for r in outcome.results if not r.passed]
-        assert all(r.expected and r.got for r in failed), outcome.report()
-    else:
-        assert outcome.fraction == 1.0, f"{_name(bug)} should not lose points on {check}:\n{outcome.report()}"
+    assert_bug_effect(outcome, _name(bug), check, loses=check in _losing_checks(bug))
 
 
 @pytest.mark.parametrize("grade_id,check", FUNCTION_CELLS, ids=[g for g, _ in FUNCTION_CELLS])

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from check_assertions import assert_bug_effect
 
 import implementations_optimization as impl
 from grader import data as datasets
@@ -193,12 +194,7 @@ _PAIRS = [(bug, check) for bug, (domain, _) in BUG_EFFECTS.items() for check in 
 @pytest.mark.parametrize("bug,check", _PAIRS, ids=[f"{_name(b)}-{c}" for b, c in _PAIRS])
 def test_bug_loses_points_only_where_it_should(bug, check):
     outcome, _, _ = _run(FIRST_CELL_OF[check], bug)
-    if check in _losing_checks(bug):
-        assert outcome.fraction < 1.0, f"{_name(bug)} should lose points on {check}:\n{outcome.report()}"
-        failed = [r for r in outcome.results if not r.passed]
-        assert all(r.expected and r.got for r in failed), outcome.report()
-    else:
-        assert outcome.fraction == 1.0, f"{_name(bug)} should not lose points on {check}:\n{outcome.report()}"
+    assert_bug_effect(outcome, _name(bug), check, loses=check in _losing_checks(bug))
 
 
 @pytest.mark.parametrize("bug,cause", [
