@@ -86,8 +86,6 @@ def mutant(name: str) -> CorpusEntry:
             return m
     raise KeyError(name)
 
-# Kept for readability where an entry is known to be a mutant.
-Mutant = CorpusEntry
 
 
 def write_submission(course_root: Path, student: str, assignment: str, notebooks: dict[str, nbformat.NotebookNode]) -> Path:

@@ -6,7 +6,6 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..reference.losses import hinge_losses
 
 # The lecture's cat / car / frog example: rows are images, columns the classes cat, car, frog.
 LECTURE_SCORES = np.array([[3.2, 5.1, -1.7], [1.3, 4.9, 2.0], [2.2, 2.5, -3.1]])
@@ -75,8 +74,3 @@ def scores_problem(scores: np.ndarray, y: np.ndarray, reg: float = 0.0) -> Probl
     scores = np.asarray(scores, dtype=np.float64)
     return Problem(scores.copy(), np.eye(scores.shape[0]), np.asarray(y), reg)
 
-
-def has_positive_and_zero_margins(p: Problem) -> bool:
-    scores = p.X @ p.W
-    losses = hinge_losses(scores, p.y)
-    return bool(np.any(losses > 0) and np.any(losses < np.max(losses)))
