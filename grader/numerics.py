@@ -7,23 +7,26 @@ from typing import Callable
 import numpy as np
 
 
-def numerical_gradient(f: Callable[[np.ndarray], float], x: np.ndarray, h: float = 1e-5) -> np.ndarray:
-    """Centered differences (f(x + h e_i) - f(x - h e_i)) / 2h for every entry of x.
+def centered_difference(f: Callable[[np.ndarray], float], x: np.ndarray, ix, h: float = 1e-5) -> float:
+    """(f(x + h e_ix) - f(x - h e_ix)) / 2h at one index `ix` of x; x is perturbed and restored exactly."""
+    old = x[ix]
+    x[ix] = old + h
+    plus = float(f(x))
+    x[ix] = old - h
+    minus = float(f(x))
+    x[ix] = old
+    return (plus - minus) / (2 * h)
 
-    x: array of any shape; returns an array of the same shape. Works on a private copy, so the
-    caller's x is never touched (unlike CS231n's in-place version).
+
+def numerical_gradient(f: Callable[[np.ndarray], float], x: np.ndarray, h: float = 1e-5) -> np.ndarray:
+    """Centered differences for every entry of x (any shape); returns an array of the same shape.
+
+    Works on a private copy, so the caller's x is never touched (unlike CS231n's in-place version).
     """
-    x = np.array(x, dtype=np.float64, copy=True, order="C")  # C order: reshape(-1) must be a view
-    grad = np.zeros_like(x)
-    flat_x, flat_g = x.reshape(-1), grad.reshape(-1)
-    for i in range(flat_x.size):
-        old = flat_x[i]
-        flat_x[i] = old + h
-        plus = float(f(x))
-        flat_x[i] = old - h
-        minus = float(f(x))
-        flat_x[i] = old
-        flat_g[i] = (plus - minus) / (2 * h)
+    x = np.array(x, dtype=np.float64, copy=True)
+    grad = np.zeros(x.shape)
+    for ix in np.ndindex(x.shape):
+        grad[ix] = centered_difference(f, x, ix, h)
     return grad
 
 

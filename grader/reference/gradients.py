@@ -11,18 +11,9 @@ from typing import Callable
 
 import numpy as np
 
+from ..numerics import centered_difference
+
 Fn = Callable[[np.ndarray], float]
-
-
-def centered_difference(f: Fn, x: np.ndarray, ix, h: float = 1e-5) -> float:
-    """(f(x + h e_ix) - f(x - h e_ix)) / 2h at one index `ix` of x; x is perturbed and restored."""
-    old = x[ix]
-    x[ix] = old + h
-    plus = float(f(x))
-    x[ix] = old - h
-    minus = float(f(x))
-    x[ix] = old
-    return (plus - minus) / (2 * h)
 
 
 def eval_numerical_gradient(f: Fn, x: np.ndarray, h: float = 1e-5) -> np.ndarray:
