@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -44,6 +45,93 @@ def cmd_scores(args) -> int:
     return 0
 
 
+def _corpus_tables(result, console, *, all_entries: bool) -> None:
+    """The entries (all, or only those that went wrong) and the kill summary per function."""
+    from rich.table import Table
+
+    colour = {"killed": "green", "passes": "green", "survived": "red", "failed": "red",
+              "isolation defect": "red", "not graded": "red"}
+    shown = [e for e in result.entries if all_entries or not e.ok]
+    if shown:
+        table = Table(title="corpus: one submission per entry" if all_entries else "corpus entries that went wrong")
+        for col in ("entry", "kind", "function", "points lost", "on which cells", "verdict"):
+            table.add_column(col, justify="right" if col == "points lost" else "left")
+        for e in shown:
+            cells = ", ".join(f"{gid} -{v:.4g}" for gid, v in sorted(e.lost.items())) or "-"
+            table.add_row(e.name, e.kind, e.function, f"{sum(e.lost.values()):.4g}", cells,
+                          f"[{colour[e.verdict]}]{e.verdict}[/{colour[e.verdict]}]")
+        console.print(table)
+    summary = Table(title="per function")
+    for col in ("notebook", "function", "mutants", "killed", "variants", "passing"):
+        summary.add_column(col, justify="left" if col in ("notebook", "function") else "right")
+    functions = {}
+    for e in result.entries:
+        functions.setdefault((e.notebook, e.function), []).append(e)
+    for (nb, fn), group in functions.items():
+        m = [e for e in group if e.kind == "mutant"]
+        v = [e for e in group if e.kind == "variant"]
+        killed = sum(e.verdict == "killed" for e in m)
+        style = "green" if killed == len(m) else "red"
+        summary.add_row(nb, fn, str(len(m)), f"[{style}]{killed}[/{style}]", str(len(v)),
+                        str(sum(e.ok for e in v)))
+    console.print(summary)
+
+
+def _guard_lines(result, console) -> None:
+    for g in result.guards:
+        mark = "[green]PASS[/green]" if g.passed else "[red]FAIL[/red]"
+        console.print(f"{mark} {g.name}: {g.reason}", highlight=False, soft_wrap=True)
+    b = result.batch
+    kept = f"; course kept in {b.course_dir}" if b.course_dir else ""
+    console.print(f"wall time {b.wall_seconds:.0f} s (autograde {b.autograde_seconds:.0f} s in {b.shards} "
+                  f"parallel shards){kept}", highlight=False, soft_wrap=True)
+
+
+def _jobs(value: str) -> int:
+    if not value.isdigit() or int(value) < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of parallel shards >= 1, got {value!r}")
+    return int(value)
+
+
+def _batch_command(args, run, status: str, *, all_entries: bool) -> int:
+    """Run one batch (`grader corpus` or `grader ci`), print its tables and guards, return its exit code."""
+    from .corpus_run import CorpusRunError, write_json
+
+    console = _console()
+    try:
+        with console.status(status):
+            result = run(Path(args.course).resolve().parent, jobs=args.jobs, keep=args.keep)
+    except CorpusRunError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    _corpus_tables(result, console, all_entries=all_entries)
+    _guard_lines(result, console)
+    if args.json:
+        write_json(result, args.json)
+    return result.exit_code
+
+
+def cmd_corpus(args) -> int:
+    from functools import partial
+
+    from .corpus_run import ASSIGNMENT, run_corpus
+
+    notebooks = list(load_course(Path(args.course)).assignments[ASSIGNMENT].notebooks)
+    if args.notebook and args.notebook not in notebooks:
+        print(f"error: --notebook {args.notebook}: expected one of {', '.join(notebooks)}", file=sys.stderr)
+        return 2
+    run = partial(run_corpus, only=args.only, notebook=args.notebook)
+    return _batch_command(args, run, "nbgrader autograde: one submission per corpus entry", all_entries=True)
+
+
+def cmd_ci(args) -> int:
+    from .corpus_run import run_ci
+
+    # The table lists only the entries that went wrong: a passing CI log stays short.
+    return _batch_command(args, run_ci, "nbgrader autograde: solution, stubs, corpus and repeats in one batch",
+                          all_entries=False)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="grader", description=__doc__)
     parser.add_argument("--course", default="course.yaml", help="the course file (default: %(default)s)")
@@ -57,6 +145,21 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("assignment", nargs="?", default="lecture3")
     p.add_argument("--gradebook", default="gradebook.db")
     p.set_defaults(func=cmd_scores)
+    batch = argparse.ArgumentParser(add_help=False)
+    batch.add_argument("--jobs", type=_jobs, default=os.cpu_count() or 1,
+                       help="course copies graded at once, one per core (default: %(default)s)")
+    batch.add_argument("--keep", type=Path, help="keep the graded course copies in this new or empty folder")
+    batch.add_argument("--json", type=Path, help="also write the result to this JSON file")
+    p = sub.add_parser("corpus", parents=[batch],
+                       help="grade every mutant and correct variant with real nbgrader; exit 1 unless every "
+                            "mutant is killed on its own function only and every variant keeps every point")
+    p.add_argument("--only", choices=["mutants", "variants"])
+    p.add_argument("--notebook", help="only the entries of this notebook")
+    p.set_defaults(func=cmd_corpus)
+    p = sub.add_parser("ci", parents=[batch],
+                       help="the instructors' guard: release in sync and leak-free, solution full marks, stubs "
+                            "zero, the whole corpus, determinism; exit 1 if any fails")
+    p.set_defaults(func=cmd_ci)
     args = parser.parse_args(argv)
     try:
         return args.func(args)
