@@ -1,0 +1,210 @@
+"""Stand-ins for the student's functions, classes and objects, which live in the worker.
+
+The checks use them as they would use the real thing: call a function (arrays and numbers go over,
+arrays and numbers come back), subclass a class and override a method (the worker calls back for
+it), read and set an attribute. Functions the checks pass in (a loss to differentiate, a recorder)
+stay here and are called back. Nothing the worker sends is ever executed here.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import contextvars
+from typing import Callable, Iterator
+
+import numpy as np
+
+from . import worker as wire
+from .session import Session, WorkerFailure
+
+_active: contextvars.ContextVar[Session | None] = contextvars.ContextVar("grader_sandbox", default=None)
+
+
+def current_session() -> Session | None:
+    """The session whose answers are being graded, if the checks run outside the student's kernel."""
+    return _active.get()
+
+
+@contextlib.contextmanager
+def active(session: Session) -> Iterator[Session]:
+    token = _active.set(session)
+    try:
+        yield session
+    finally:
+        _active.reset(token)
+
+
+def seed_global_random(seed: int) -> None:
+    """Seed np.random where the student's code runs (it may draw from it, as CS231n's code does)."""
+    session = current_session()
+    if session is not None:
+        session.request({"op": "seed", "seed": int(seed) % 2**32})
+
+
+class Opaque:
+    """Something the worker returned that is not plain data (an object array, a generator...)."""
+
+    def __init__(self, desc: str):
+        self.desc = desc
+
+    def __repr__(self):
+        return f"<{self.desc}>"
+
+
+class _Remote:
+    """What every stand-in knows: its session, its worker object and the answer it belongs to."""
+
+    def _bind(self, session: Session, ref: int, name: str, answer: str) -> None:
+        object.__setattr__(self, "_session", session)
+        object.__setattr__(self, "_ref", ref)
+        object.__setattr__(self, "_name", name)
+        object.__setattr__(self, "_answer", answer)
+        object.__setattr__(self, "_generation", session.generation)
+
+    def _target(self) -> int:
+        if self._generation != self._session.generation:
+            raise WorkerFailure("the worker was restarted after an earlier failure")
+        return self._ref
+
+
+class RemoteFunction(_Remote):
+    def __init__(self, session: Session, ref: int, name: str, answer: str, lookup: str | None = None):
+        self._bind(session, ref, name, answer)
+        self._lookup = lookup   # a top-level answer: looked up again in a restarted worker
+
+    @property
+    def __name__(self):
+        return self._name
+
+    def _target(self) -> int:
+        if self._lookup and self._lookup not in self._session.failed:
+            self._session.ensure_started()
+        if self._generation != self._session.generation and self._lookup:
+            fresh = self._session.request({"op": "lookup", "name": self._lookup}, answer=self._answer)
+            self._ref, self._generation = fresh._ref, fresh._generation
+        return super()._target()
+
+    def __call__(self, *args, **kwargs):
+        return self._session.request({"op": "call", "target": self._target()},
+                                     {"args": list(args), "kwargs": kwargs}, answer=self._answer)
+
+    @contextlib.contextmanager
+    def patched_globals(self, references: dict[str, Callable]) -> Iterator[None]:
+        """While inside, the names in the answers' namespace are the given trusted functions."""
+        names = {name: self._session.register_callback(fn) for name, fn in references.items()}
+        self._session.request({"op": "patch", "names": names}, answer=self._answer)
+        try:
+            yield
+        finally:
+            if self._generation == self._session.generation:
+                self._session.request({"op": "unpatch"}, answer=self._answer)
+
+    def __repr__(self):
+        return f"<function {self._name}>"
+
+
+class RemoteObject(_Remote):
+    """An instance in the worker: attributes are read and set there."""
+
+    def __init__(self, session: Session, ref: int, name: str, answer: str):
+        self._bind(session, ref, name, answer)
+
+    def __getattr__(self, name: str):
+        if name.startswith("__") or name in ("_session", "_ref", "_name", "_answer", "_generation"):
+            raise AttributeError(name)
+        return self._session.request({"op": "getattr", "target": self._target(), "name": name}, answer=self._answer)
+
+    def __setattr__(self, name: str, value) -> None:
+        self._session.request({"op": "setattr", "target": self._target(), "name": name}, {"value": value},
+                              answer=self._answer)
+
+    def __repr__(self):
+        return f"<{self._name} object>"
+
+
+class _RemoteClassMeta(type):
+    """Class-level attribute reads (a method, a class constant) go to the worker's class."""
+
+    def __getattr__(cls, name: str):
+        base = _remote_base(cls)
+        if name.startswith("__") or base is None:
+            raise AttributeError(name)
+        session, ref, answer = base._remote
+        return session.request({"op": "getattr", "target": ref, "name": name}, answer=answer)
+
+
+def _remote_base(cls):
+    return next((k for k in cls.__mro__ if "_remote" in k.__dict__), None)
+
+
+class RemoteInstance(RemoteObject, metaclass=_RemoteClassMeta):
+    """Base of the stand-in for a student's class. Subclassing it here and overriding a method (as the
+    checks do to record calls) overrides it in the worker too: the worker calls back."""
+
+    def __new__(cls, *args, **kwargs):
+        base = _remote_base(cls)
+        session, ref, answer = base._remote
+        if session.generation != base._generation:
+            raise WorkerFailure("the worker was restarted after an earlier failure")
+        overrides = {}
+        for klass in cls.__mro__:
+            if klass is base:
+                break
+            for name, value in vars(klass).items():
+                if callable(value) and not name.startswith("__") and name not in overrides:
+                    overrides[name] = session.register_callback(value)
+        made = session.request({"op": "new", "target": ref, "overrides": overrides}, answer=answer)
+        obj = object.__new__(cls)
+        obj._bind(session, made._ref, base.__name__, answer)
+        session.instances[made._ref] = obj
+        return obj
+
+    def __init__(self, *args, **kwargs):
+        init = self._session.request({"op": "getattr", "target": self._target(), "name": "__init__"},
+                                     answer=self._answer)
+        init(*args, **kwargs)
+
+
+def remote_class(session: Session, ref: int, name: str, answer: str) -> type:
+    stand_in = _RemoteClassMeta(name, (RemoteInstance,), {"_remote": (session, ref, answer),
+                                                          "_generation": session.generation})
+    return stand_in
+
+
+class TrustedCodec(wire.Codec):
+    def __init__(self, session: Session):
+        self.session = session
+
+    def encode_other(self, value, arrays):
+        if isinstance(value, _Remote):
+            return {"t": "ref", "id": value._target()}
+        if isinstance(value, type) and _remote_base(value) is not None and isinstance(value, _RemoteClassMeta):
+            return {"t": "ref", "id": _remote_base(value)._remote[1]}
+        if isinstance(value, np.random.Generator):
+            return {"t": "rng", "bit_generator": type(value.bit_generator).__name__,
+                    "state": value.bit_generator.state}
+        if callable(value):
+            return {"t": "callback", "id": self.session.register_callback(value),
+                    "name": getattr(value, "__name__", "f")}
+        raise TypeError(f"the grader cannot send a {type(value).__name__} to the student's code")
+
+    def decode_other(self, tree, arrays):
+        kind = tree.get("t")
+        if kind == "opaque":
+            return Opaque(str(tree.get("desc", "an object"))[:100])
+        if kind != "ref":
+            raise wire.WireError(f"an unknown value kind {kind!r}")
+        ref, name, answer = int(tree["id"]), str(tree.get("name", "?"))[:100], self.session.current_answer
+        if tree.get("kind") == "function":
+            return RemoteFunction(self.session, ref, name, answer)
+        if tree.get("kind") == "class":
+            return remote_class(self.session, ref, name, answer)
+        return self.session.instances.get(ref) or RemoteObject(self.session, ref, name, answer)
+
+
+def answer_proxy(session: Session, name: str):
+    """The student's answer `name`, as the checks receive it: plain data by value, else a stand-in."""
+    value = session.request({"op": "lookup", "name": name}, answer=name)
+    if isinstance(value, RemoteFunction):
+        value._lookup = name
+    return value

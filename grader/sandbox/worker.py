@@ -1,0 +1,431 @@
+"""The isolated worker: a fresh interpreter that holds one notebook's student code and answers calls.
+
+The trusted side starts it as `python -I -S -c <this file's text>` (see session.py), so it imports
+nothing from the course: `-I` keeps the working directory and PYTHON* variables off the module path,
+`-S` keeps site-packages' `.pth` files (an editable install of this package) from running. Before any
+student code runs, `lock_down` applies the limits and hides the course (Linux namespaces where the
+system allows). The trusted side imports this module too, for the wire format below: one definition
+of how values travel, on both sides.
+
+Wire format: frames of a 4-byte big-endian length and a body. A message is one JSON frame followed
+by the `.npy` frames of the arrays it references ({"t": "nd", "i": k}). Arrays are written and read
+with pickling disabled; anything that is not plain data travels as a reference number.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import struct
+import sys
+
+MAX_FRAME = 256 * 2**20
+MAX_DEPTH = 20
+ARRAY_KINDS = "biufc"   # bool, integers, floats, complex: plain numbers only, never objects
+
+
+class WireError(Exception):
+    """A malformed or oversized message."""
+
+
+def write_message(fd: int, message: dict, arrays: list, wait=None) -> None:
+    """`wait(fd, "w")`, if given, runs before each write: the trusted side's deadline."""
+    import numpy as np
+
+    frames = [json.dumps(message, allow_nan=True).encode("utf-8")]
+    for arr in arrays:
+        buf = io.BytesIO()
+        np.save(buf, arr, allow_pickle=False)
+        frames.append(buf.getvalue())
+    data = b"".join(struct.pack(">I", len(f)) + f for f in frames)
+    view = memoryview(data)
+    while view:
+        if wait:
+            wait(fd, "w")
+        try:
+            n = os.write(fd, view)
+        except BlockingIOError:
+            continue
+        view = view[n:]
+
+
+def _read_exactly(fd: int, n: int, wait=None) -> bytes:
+    chunks, left = [], n
+    while left:
+        if wait:
+            wait(fd, "r")
+        try:
+            chunk = os.read(fd, min(left, 1 << 20))
+        except BlockingIOError:
+            continue
+        if not chunk:
+            raise EOFError("the other side closed the channel")
+        chunks.append(chunk)
+        left -= len(chunk)
+    return b"".join(chunks)
+
+
+def _read_frame(fd: int, wait=None) -> bytes:
+    (size,) = struct.unpack(">I", _read_exactly(fd, 4, wait))
+    if size > MAX_FRAME:
+        raise WireError(f"a frame of {size} bytes (the limit is {MAX_FRAME})")
+    return _read_exactly(fd, size, wait)
+
+
+def read_message(fd: int, wait=None) -> tuple[dict, list]:
+    """`wait(fd, "r")`, if given, runs before each read: the trusted side's deadline."""
+    import numpy as np
+
+    try:
+        message = json.loads(_read_frame(fd, wait).decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise WireError(f"a message that is not JSON ({exc})") from None
+    if not isinstance(message, dict) or not isinstance(message.get("n_arrays", 0), int):
+        raise WireError("a message that is not a JSON object")
+    arrays = []
+    for _ in range(message.get("n_arrays", 0)):
+        try:
+            arr = np.load(io.BytesIO(_read_frame(fd, wait)), allow_pickle=False)
+        except (ValueError, OSError, EOFError) as exc:
+            raise WireError(f"an array that is not a plain .npy ({exc})") from None
+        if arr.dtype.kind not in ARRAY_KINDS or arr.dtype.fields is not None:
+            raise WireError(f"an array of dtype {arr.dtype} (only numbers travel)")
+        arrays.append(arr)
+    return message, arrays
+
+
+class Codec:
+    """Plain data (None, bool, int, float, str, numbers arrays, and lists, tuples, dicts of them)
+    travels by value; anything else goes through `encode_other` / `decode_other`, which each side
+    defines: references to worker objects, callbacks to trusted functions."""
+
+    def encode(self, value, arrays: list, depth: int = 0):
+        import numpy as np
+
+        if depth > MAX_DEPTH:
+            return {"t": "opaque", "desc": "a structure nested too deeply"}
+        if value is None or isinstance(value, (bool, str)):
+            return value
+        if isinstance(value, int) and type(value) in (int, bool):
+            return value if abs(value) < 2**63 else {"t": "opaque", "desc": "an integer too large"}
+        if type(value) is float:
+            return value if value == value and abs(value) != float("inf") else {"t": "float", "v": repr(value)}
+        if isinstance(value, (np.ndarray, np.generic)) and type(value).__module__ == "numpy":
+            arr = np.asarray(value)
+            if arr.dtype.kind not in ARRAY_KINDS or arr.dtype.fields is not None:
+                return {"t": "opaque", "desc": f"a numpy array of dtype {arr.dtype}"}
+            arrays.append(np.array(arr, order="C", copy=True))
+            return {"t": "nd", "i": len(arrays) - 1, "scalar": isinstance(value, np.generic)}
+        if type(value) in (list, tuple):
+            return {"t": type(value).__name__, "v": [self.encode(v, arrays, depth + 1) for v in value]}
+        if type(value) is dict and all(type(k) in (str, int) for k in value):
+            return {"t": "dict", "v": [[k, self.encode(v, arrays, depth + 1)] for k, v in value.items()]}
+        return self.encode_other(value, arrays)
+
+    def decode(self, tree, arrays: list, depth: int = 0):
+        if depth > MAX_DEPTH:
+            raise WireError("a structure nested too deeply")
+        if tree is None or isinstance(tree, (bool, int, float, str)):
+            return tree
+        if isinstance(tree, list):
+            raise WireError("a bare list")
+        kind = tree.get("t")
+        if kind == "nd":
+            arr = arrays[tree["i"]]
+            return arr[()] if tree.get("scalar") else arr
+        if kind == "float":
+            return float(tree["v"])
+        if kind in ("list", "tuple"):
+            items = [self.decode(v, arrays, depth + 1) for v in tree["v"]]
+            return items if kind == "list" else tuple(items)
+        if kind == "dict":
+            return {k: self.decode(v, arrays, depth + 1) for k, v in tree["v"]}
+        return self.decode_other(tree, arrays)
+
+    def encode_other(self, value, arrays):
+        return {"t": "opaque", "desc": f"a {type(value).__name__}"}
+
+    def decode_other(self, tree, arrays):
+        raise WireError(f"an unknown value kind {tree.get('t')!r}")
+
+
+# ------------------------------------------------------------------------------------------------
+# Worker side. Nothing below runs in the trusted process.
+# ------------------------------------------------------------------------------------------------
+
+CLONE_NEWNS, CLONE_NEWUSER, CLONE_NEWNET = 0x00020000, 0x10000000, 0x40000000
+MS_NOSUID, MS_NODEV, MS_NOEXEC, MS_REC, MS_PRIVATE = 2, 4, 8, 1 << 14, 1 << 18
+PR_SET_NO_NEW_PRIVS = 38
+NOBODY = 65534
+
+
+def lock_down(config: dict) -> dict:
+    """Limits, a private network and mount namespace with the course hidden, then an unprivileged
+    user. Returns what was applied, for the trusted side to log; what the system refuses is skipped."""
+    import resource
+
+    applied = {}
+    for name, value in config["limits"].items():
+        res = getattr(resource, name, None)
+        if res is not None:
+            try:
+                resource.setrlimit(res, (value, value))
+                applied[name] = value
+            except (ValueError, OSError):
+                pass
+    namespaces = False
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        is_root = os.geteuid() == 0
+        flags = CLONE_NEWNS | CLONE_NEWNET | (0 if is_root else CLONE_NEWUSER)
+        if libc.unshare(flags) == 0:
+            if not is_root:
+                uid, gid = config["uid"], config["gid"]
+                for path, text in (("/proc/self/setgroups", "deny"), ("/proc/self/uid_map", f"0 {uid} 1"),
+                                   ("/proc/self/gid_map", f"0 {gid} 1")):
+                    try:
+                        with open(path, "w") as fh:
+                            fh.write(text)
+                    except OSError:
+                        pass
+            namespaces = libc.mount(b"none", b"/", None, MS_REC | MS_PRIVATE, None) == 0
+        applied["network"] = "isolated" if libc and namespaces else "open"
+        # Modules the answers may use come from the environment, which may sit inside the course:
+        # load them before the course disappears.
+        _preload(config["preload"])
+        hidden = []
+        if namespaces:
+            for path in config["hide"]:
+                if os.path.isdir(path) and libc.mount(b"tmpfs", path.encode(), b"tmpfs",
+                                                      MS_NOSUID | MS_NODEV | MS_NOEXEC, b"size=64k,mode=0555") == 0:
+                    hidden.append(path)
+        applied["hidden"] = hidden
+        if is_root:
+            os.setgroups([])
+            os.setgid(NOBODY)
+            os.setuid(NOBODY)
+            applied["user"] = "nobody"
+        libc.prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0)
+    else:
+        _preload(config["preload"])
+        applied["network"] = "open"
+        applied["hidden"] = []
+    return applied
+
+
+def _preload(modules: list[str]) -> None:
+    import importlib
+
+    for name in modules:
+        try:
+            importlib.import_module(name)
+        except ImportError:
+            pass
+
+
+class WorkerCodec(Codec):
+    def __init__(self, worker: "Worker"):
+        self.worker = worker
+
+    def encode_other(self, value, arrays):
+        if isinstance(value, type):
+            kind = "class"
+        elif callable(value):
+            kind = "function"
+        else:
+            kind = "object"
+        name = getattr(value, "__name__", type(value).__name__)
+        return {"t": "ref", "id": self.worker.keep(value), "kind": kind,
+                "name": name if isinstance(name, str) else "?"}
+
+    def decode_other(self, tree, arrays):
+        kind = tree.get("t")
+        if kind == "ref":
+            return self.worker.objects[tree["id"]]
+        if kind == "callback":
+            return self.worker.callback(tree["id"], tree.get("name", "f"))
+        if kind == "rng":
+            import numpy as np
+
+            gen = np.random.Generator(getattr(np.random, tree["bit_generator"])())
+            gen.bit_generator.state = tree["state"]
+            return gen
+        raise WireError(f"an unknown value kind {kind!r}")
+
+
+class CallbackFailed(Exception):
+    """A trusted function the grader passed in failed; the grader reports it, not this exception."""
+
+
+class Worker:
+    def __init__(self, rfd: int, wfd: int):
+        self.rfd, self.wfd = rfd, wfd
+        self.objects: dict[int, object] = {}
+        self.codec = WorkerCodec(self)
+        self.namespace = {"__name__": "__main__", "__builtins__": __builtins__}
+        self.patches: list[dict] = []
+
+    def keep(self, value) -> int:
+        key = id(value)
+        self.objects[key] = value
+        return key
+
+    def send(self, message: dict, value_fields: dict) -> None:
+        arrays: list = []
+        for name, value in value_fields.items():
+            message[name] = self.codec.encode(value, arrays)
+        message["n_arrays"] = len(arrays)
+        write_message(self.wfd, message, arrays)
+
+    def callback(self, cb_id: int, name: str):
+        def trusted_function(*args, **kwargs):
+            self.send({"op": "callback", "id": cb_id}, {"args": list(args), "kwargs": kwargs})
+            message, arrays = self.serve(until_reply=True)
+            if message["op"] == "raise":
+                raise CallbackFailed(message.get("message", ""))
+            return self.codec.decode(message["value"], arrays)
+
+        trusted_function.__name__ = name
+        return trusted_function
+
+    def serve(self, until_reply: bool = False):
+        while True:
+            message, arrays = read_message(self.rfd)
+            op = message.get("op")
+            if op in ("return", "raise"):
+                if until_reply:
+                    return message, arrays
+                continue
+            if op == "exit":
+                os._exit(0)
+            try:
+                result, extra = self.handle(op, message, arrays)
+                self.send({"op": "ok"}, {"value": result, **extra})
+            except BaseException as exc:  # the student's code raised (SystemExit and friends included)
+                self.send({"op": "error", "type": type(exc).__name__, "builtin": _is_builtin(exc),
+                           "message": str(exc)[:500], "line": _student_line(exc)}, {})
+
+    def handle(self, op: str, message: dict, arrays: list):
+        decode = lambda key: self.codec.decode(message.get(key), arrays)  # noqa: E731
+        if op == "load":
+            failed = []
+            for label, source in message["cells"]:
+                try:
+                    exec(compile(source, f"<{label}>", "exec"), self.namespace)
+                except BaseException as exc:
+                    failed.append([label, f"{type(exc).__name__}: {str(exc)[:200]}"])
+            return failed, {}
+        if op == "lookup":
+            name = message["name"]
+            if name not in self.namespace:
+                raise NameError(f"name '{name}' is not defined")
+            return self.namespace[name], {}
+        if op == "call":
+            fn = self.objects[message["target"]]
+            args, kwargs = decode("args"), decode("kwargs")
+            before = _array_copies(args, kwargs)
+            result = fn(*args, **kwargs)
+            return result, {"after": _changed(before, args, kwargs)}
+        if op == "getattr":
+            return getattr(self.objects[message["target"]], message["name"]), {}
+        if op == "setattr":
+            setattr(self.objects[message["target"]], message["name"], decode("value"))
+            return None, {}
+        if op == "new":
+            cls = self.objects[message["target"]]
+            overrides = {name: _method(self.callback(cb, name)) for name, cb in message["overrides"].items()}
+            if overrides:
+                cls = type(cls.__name__, (cls,), overrides)
+            return cls.__new__(cls), {}
+        if op == "patch":
+            saved = {name: self.namespace.get(name, _MISSING) for name in message["names"]}
+            self.patches.append(saved)
+            for name, cb in message["names"].items():
+                self.namespace[name] = self.callback(cb, name)
+            return None, {}
+        if op == "unpatch":
+            for name, value in self.patches.pop().items():
+                if value is _MISSING:
+                    self.namespace.pop(name, None)
+                else:
+                    self.namespace[name] = value
+            return None, {}
+        if op == "seed":
+            import numpy as np
+
+            np.random.seed(message["seed"])
+            return None, {}
+        raise WireError(f"unknown request {op!r}")
+
+
+_MISSING = object()
+
+
+def _method(fn):
+    def method(self, *args, **kwargs):
+        return fn(self, *args, **kwargs)
+
+    method.__name__ = fn.__name__
+    return method
+
+
+def _positional_and_keyword(args, kwargs):
+    return list(enumerate(args)) + list(kwargs.items())
+
+
+def _array_copies(args, kwargs) -> dict:
+    import numpy as np
+
+    copies = {}
+    for key, value in _positional_and_keyword(args, kwargs):
+        if isinstance(value, np.ndarray):
+            copies[key] = value.copy()
+        elif isinstance(value, np.random.Generator):
+            copies[key] = None
+    return copies
+
+
+def _changed(before: dict, args, kwargs) -> list:
+    """The arguments the call modified in place (arrays) or advanced (generators): the trusted side
+    copies them back, so that checks see what a call in the kernel would have done."""
+    import numpy as np
+
+    values = dict(_positional_and_keyword(args, kwargs))
+    changed = []
+    for key, old in before.items():
+        new = values[key]
+        if isinstance(new, np.random.Generator):
+            changed.append([key, {"rng_state": json.dumps(new.bit_generator.state)}])
+        elif new.shape == old.shape and not np.array_equal(new, old, equal_nan=new.dtype.kind in "fc"):
+            changed.append([key, new])
+    return changed
+
+
+def _is_builtin(exc: BaseException) -> bool:
+    import builtins
+
+    return getattr(builtins, type(exc).__name__, None) is type(exc)
+
+
+def _student_line(exc: BaseException) -> str:
+    import traceback
+
+    frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename.startswith("<")]
+    return frames[-1].line.strip() if frames and frames[-1].line else ""
+
+
+def main() -> None:
+    config = json.loads(sys.argv[1])
+    sys.path[:0] = config["path"]
+    rfd, wfd = config["fds"]
+    applied = lock_down(config)
+    worker = Worker(rfd, wfd)
+    worker.send({"op": "ready", "applied": applied}, {})
+    worker.serve()
+
+
+if __name__ == "__main__":
+    main()
