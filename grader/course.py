@@ -7,7 +7,8 @@ expected, so that instructors never see a traceback for a typo.
 Shape of the file::
 
     course_id: cs231n-lecture3
-    policy: {cell_timeout_seconds, seed, hypothesis_max_examples, tolerances: {...}}
+    policy: {cell_timeout_seconds, seed, hypothesis_max_examples, call_timeout_seconds, worker_memory_mb,
+            tolerances: {...}}
     assignments:
       lecture3:
         notebooks:
@@ -56,6 +57,8 @@ class Policy:
     seed: int = 231
     hypothesis_max_examples: int = 20
     tolerances: Tolerances = field(default_factory=Tolerances)
+    call_timeout_seconds: int = 10     # one call of the student's code in the grading worker
+    worker_memory_mb: int = 2048       # the grading worker's address space
 
 
 @dataclass(frozen=True)
@@ -245,7 +248,8 @@ class _UniqueKeyLoader(yaml.SafeLoader):
 def _read_policy(r: _Reader, raw: Any) -> Policy:
     if raw is None:
         return Policy()
-    raw = r.mapping(raw, "policy", ["cell_timeout_seconds", "seed", "hypothesis_max_examples", "tolerances"])
+    raw = r.mapping(raw, "policy", ["cell_timeout_seconds", "seed", "hypothesis_max_examples", "tolerances",
+                                    "call_timeout_seconds", "worker_memory_mb"])
     tol_raw = r.mapping(raw.get("tolerances", {}), "policy.tolerances",
                         ["gradient_rel_error", "value_rel_error", "answer_rel_error"])
     defaults = Tolerances()
@@ -262,6 +266,10 @@ def _read_policy(r: _Reader, raw: Any) -> Policy:
         hypothesis_max_examples=r.number(raw.get("hypothesis_max_examples", d.hypothesis_max_examples),
                                          "policy.hypothesis_max_examples", minimum=1, integer=True),
         tolerances=tolerances,
+        call_timeout_seconds=r.number(raw.get("call_timeout_seconds", d.call_timeout_seconds),
+                                      "policy.call_timeout_seconds", minimum=0, strict=True, integer=True),
+        worker_memory_mb=r.number(raw.get("worker_memory_mb", d.worker_memory_mb),
+                                  "policy.worker_memory_mb", minimum=256, integer=True),
     )
 
 

@@ -92,14 +92,20 @@ def run_check(course: Course, grade_id: str, answer) -> tuple[Outcome, str, list
     return outcome, printed, messages
 
 
-def grade(grade_id: str, answer) -> float:
-    """Grade `answer` with the check course.yaml gives test cell `grade_id`; print the feedback and
-    return the score in [0, points]."""
-    outcome, printed, messages = run_check(current_course(), grade_id, answer)
+def feedback_text(outcome: Outcome, printed: str, messages: list[str]) -> str:
+    """The outcome's report, with what the student's code printed or warned as notes."""
     if printed.strip():
         text = printed if len(printed) <= MAX_CAPTURED else printed[:MAX_CAPTURED] + "\n[... cut]"
         outcome.notes.append("Your code printed (captured, not an error):\n" + text.rstrip())
     if messages:
         outcome.notes.append("Warnings raised while checking your code (captured): " + "; ".join(messages[:5]))
-    sys.stdout.write(outcome.report() + "\n")
+    return outcome.report()
+
+
+def grade(grade_id: str, answer) -> float:
+    """Grade `answer` with the check course.yaml gives test cell `grade_id`; print the feedback and
+    return the score in [0, points]. (In `nbgrader autograde`, TrustedGrading runs the same checks
+    outside the student's kernel instead.)"""
+    outcome, printed, messages = run_check(current_course(), grade_id, answer)
+    sys.stdout.write(feedback_text(outcome, printed, messages) + "\n")
     return outcome.score

@@ -27,9 +27,10 @@ def configure(c, course_file: str | Path) -> None:
 def _configure(c, course_file: Path) -> None:
     course = load_course(course_file, source_directory=SOURCE_DIRECTORY)
 
-    from nbgrader.converters import GenerateAssignment
+    from nbgrader.converters import Autograde, GenerateAssignment
+    from nbgrader.preprocessors import Execute
 
-    from .preprocessors import ApplyCoursePoints
+    from .preprocessors import ApplyCoursePoints, HoldBackTests, TrustedGrading
 
     c.CourseDirectory.root = str(course.root)
     c.CourseDirectory.course_id = course.course_id
@@ -39,6 +40,11 @@ def _configure(c, course_file: Path) -> None:
     c.ApplyCoursePoints.course_file = str(course_file)
     defaults = GenerateAssignment.class_traits()["preprocessors"].default()
     c.GenerateAssignment.preprocessors = [ApplyCoursePoints, *defaults]
+    # Autograde: the kernel runs the notebook without its hidden tests; the trusted step grades
+    # every test cell outside the kernel, before SaveAutoGrades reads the scores.
+    steps = list(Autograde.class_traits()["autograde_preprocessors"].default())
+    at = steps.index(Execute)
+    c.Autograde.autograde_preprocessors = [*steps[:at], HoldBackTests, Execute, TrustedGrading, *steps[at + 1:]]
     # The kernel inherits nbgrader's environment: hidden tests read this course.yaml, never one a
     # student could place beside a submission.
     os.environ[COURSE_ENV] = str(course_file)

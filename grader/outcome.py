@@ -87,13 +87,19 @@ class Outcome:
 
 def explain_exception(exc: BaseException) -> tuple[str, str]:
     """(what came back, likely cause) for an exception raised by the student's code."""
-    got = f"{type(exc).__name__}: {exc}".strip().rstrip(":")
-    # The innermost frame from the student's code says where it went wrong.
-    frames = [f for f in traceback.extract_tb(exc.__traceback__) if not f.filename.startswith(_PACKAGE_DIR)]
-    if frames:
-        f = frames[-1]
-        if f.line:
-            got += f" (at `{f.line.strip()}`)"
+    from .sandbox.session import WorkerFailure
+
+    if isinstance(exc, WorkerFailure):   # the student's code timed out, crashed or exited
+        return str(exc), "your code must return: check for endless loops, huge arrays and exit() calls"
+    # An exception raised in the grading worker carries its type name and the student's line.
+    got = f"{getattr(exc, 'type_name', type(exc).__name__)}: {exc}".strip().rstrip(":")
+    line = getattr(exc, "student_line", None)
+    if line is None:
+        # The innermost frame from the student's code says where it went wrong.
+        frames = [f for f in traceback.extract_tb(exc.__traceback__) if not f.filename.startswith(_PACKAGE_DIR)]
+        line = frames[-1].line if frames and frames[-1].line else ""
+    if line:
+        got += f" (at `{line.strip()}`)"
     if isinstance(exc, NotImplementedError):
         return got, "the function is still the stub: replace `raise NotImplementedError()` with your code"
     if isinstance(exc, (IndexError, ValueError)) and ("shape" in str(exc) or "broadcast" in str(exc)):

@@ -146,7 +146,8 @@ TYPO_CASES = [
          lambda d, r: rename_key(d["policy"], "hypothesis_max_examples", "hypothesis_max_example"),
          "policy.hypothesis_max_example",
          ("unknown key (did you mean 'hypothesis_max_examples'?)",
-          "expected one of cell_timeout_seconds, seed, hypothesis_max_examples, tolerances")),
+          "expected one of cell_timeout_seconds, seed, hypothesis_max_examples, tolerances, "
+          "call_timeout_seconds, worker_memory_mb")),
     Case("gradient_rel_eror-in-tolerances",
          lambda d, r: rename_key(d["policy"]["tolerances"], "gradient_rel_error", "gradient_rel_eror"),
          "policy.tolerances.gradient_rel_eror",

@@ -58,6 +58,10 @@ def trusted_names(fn, references: dict[str, Callable]) -> Iterator[None]:
     trusted references, restored afterwards. A student's answer may build on their other answers
     (elastic net on their L1, LinearSVM.loss on their pasted SVM loss); this way a mistake in those
     costs points only where it is made."""
+    if hasattr(fn, "patched_globals"):  # the answer lives in the grading worker
+        with fn.patched_globals(references):
+            yield
+        return
     namespace = getattr(fn, "__globals__", None)
     if not isinstance(namespace, dict):
         yield
