@@ -64,14 +64,15 @@ def _corpus_tables(result, console, *, all_entries: bool) -> None:
     summary = Table(title="per function")
     for col in ("notebook", "function", "mutants", "killed", "variants", "passing"):
         summary.add_column(col, justify="left" if col in ("notebook", "function") else "right")
-    functions = {}
+    # Every graded function, in the course's order, so one the corpus does not cover shows as 0.
+    functions = {key: [] for key in result.functions}
     for e in result.entries:
         functions.setdefault((e.notebook, e.function), []).append(e)
     for (nb, fn), group in functions.items():
         m = [e for e in group if e.kind == "mutant"]
         v = [e for e in group if e.kind == "variant"]
         killed = sum(e.verdict == "killed" for e in m)
-        style = "green" if killed == len(m) else "red"
+        style = "green" if killed == len(m) and m else ("yellow" if not m else "red")
         summary.add_row(nb, fn, str(len(m)), f"[{style}]{killed}[/{style}]", str(len(v)),
                         str(sum(e.ok for e in v)))
     console.print(summary)

@@ -13,6 +13,7 @@ score dictionaries, so they are tested without nbgrader.
 
 from __future__ import annotations
 
+import ast
 import json
 import os
 import shutil
@@ -27,7 +28,8 @@ from .demo import copy_course
 from .nbgrader_cli import run_nbgrader, run_nbgrader_concurrently
 from .release_check import release_leaks, stale_release
 from .scores import gradebook_scores
-from .submissions import CorpusEntry, build_submission, mutant, mutants, variants, write_submission
+from .submissions import (CorpusEntry, build_submission, mutant, mutants, solution_answers, variants,
+                          write_submission)
 
 ASSIGNMENT = "lecture3"
 KEEP_MARKER = ".grader-corpus-run"  # lets --keep recreate a folder only when a previous run made it
@@ -220,6 +222,24 @@ def autograded_points(course: Course, notebook: str | None = None) -> dict[str, 
             if notebook in (None, name) for task in nb.tasks.values() for gid, cell in task.tests.items()}
 
 
+def graded_functions(course: Course, notebooks: list[str]) -> list[tuple[str, str]]:
+    """(notebook, name) of every autograded function or class, in course order: the tasks whose
+    solution answer defines what the task is named (a question's answer is a value, not code a corpus
+    entry can replace). Listed so a function the corpus does not cover shows up with no mutants."""
+    out = []
+    for nb_name in notebooks:
+        answers = solution_answers(course.root / "solutions" / ASSIGNMENT / f"{nb_name}.ipynb")
+        for task in course.assignments[ASSIGNMENT].notebooks[nb_name].tasks.values():
+            try:
+                tree = ast.parse(answers.get(task.name, ""))
+            except SyntaxError:
+                continue
+            if task.tests and any(isinstance(n, (ast.FunctionDef, ast.ClassDef)) and n.name == task.name
+                                  for n in tree.body):
+                out.append((nb_name, task.name))
+    return out
+
+
 def points_lost(points: dict[str, float], got: dict[str, float]) -> dict[str, float]:
     """grade_id -> points lost, for the cells of `points` that did not get their full points."""
     lost = {gid: full - (got.get(gid) or 0.0) for gid, full in points.items()}
@@ -291,6 +311,7 @@ class CorpusResult:
     batch: Batch
     repeats: list[Repeat] = field(default_factory=list)
     guards: list[Guard] = field(default_factory=list)
+    functions: list[tuple[str, str]] = field(default_factory=list)  # (notebook, function) in course order
 
     @property
     def exit_code(self) -> int:
@@ -399,7 +420,8 @@ def judge(course: Course, entries: list[tuple[str, CorpusEntry]], subs: list[Sub
         repeats.append(Repeat(name, copies, differing_cells([g.cells for g in copies])))
     guards = (ci_guards(autograded_points(course), subs, batch, repeats, results, list(leaks)) if ci
               else corpus_guards(results))
-    return CorpusResult(results, batch, repeats, guards)
+    notebooks = [nb for nb in course.assignments[ASSIGNMENT].notebooks if any(e.notebook == nb for _, e in entries)]
+    return CorpusResult(results, batch, repeats, guards, graded_functions(course, notebooks))
 
 
 def default_jobs() -> int:

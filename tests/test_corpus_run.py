@@ -285,3 +285,12 @@ def test_solution_text_or_markers_in_the_release_are_leaks(tmp_path):
     problems = release_leaks(root, "lecture3")
     assert any("marker 'BEGIN HIDDEN TESTS'" in p for p in problems)
     assert any("hidden-test call 'from grader'" in p for p in problems)
+
+
+def test_graded_functions_are_the_function_answers_in_course_order():
+    functions = corpus_run.graded_functions(COURSE, NOTEBOOKS)
+    names = [fn for _, fn in functions]
+    assert names[:2] == ["multiclass_hinge_loss", "svm_loss_naive"]
+    assert "LinearClassifier" in names and "extract_features" in names
+    assert not any("questions" in fn for fn in names) and "hyperparameters" not in names  # answers, not code
+    assert {e.function for _, e in corpus_entries()} <= set(names)
