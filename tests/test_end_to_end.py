@@ -1,32 +1,43 @@
-"""End to end through real nbgrader, in a temporary copy of the course.
+"""End to end through real nbgrader: `grader ci`, the instructors' guard, graded once for the module.
 
-One autograde run grades the whole class below; the tests then read nbgrader's own gradebook.
+The fixture runs the real command line, `grader ci --keep <folder> --json <file>`, as `.ci/run`
+and a course's own CI run it: the batch it grades (solution, stubs, an unreadable submission, every
+corpus entry, three copies of two submissions) is the one these tests inspect, so the corpus is graded
+once, and the command's own exit code, printed guards and argument handling are under test too. The
+tests read its JSON result and the course copies it kept (nbgrader's gradebooks and autograded
+notebooks), and recompute what they assert from the raw per-cell scores rather than from its verdicts.
 """
 
 from __future__ import annotations
 
 import json
 import os
-import re
-import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 import nbformat
 import pytest
 
 from grader.course import load_course
-from grader.demo import copy_course
-from grader.nbgrader_cli import run_nbgrader, run_nbgrader_concurrently
+from grader.nbgrader_cli import run_nbgrader
+from grader.release_check import release_leaks, stale_release
 from grader.scores import gradebook_scores
-from grader.submissions import SOLUTION_MARKERS, build_submission, mutants, variants, write_submission
+from grader.submissions import SOLUTION_MARKERS, mutants, variants
 
 pytestmark = pytest.mark.e2e
 
 REPO = Path(__file__).resolve().parents[1]
 ASSIGNMENT = "lecture3"
 MUTANTS = mutants()
-SHARDS = max(1, min(4, os.cpu_count() or 1))
 VARIANTS = variants()
+# At least two shards even on one core, so the determinism test always compares copies graded by
+# different nbgrader processes; at most four, as more copies of the course cost more than they save.
+JOBS = max(2, min(4, os.cpu_count() or 1))
+SOLUTION = "0_solution"  # the first of the solution's three copies (grader.corpus_run.REPEAT_PREFIXES)
+GUARDS = ["release in sync", "release leak-free", "solution full marks", "stubs score zero", "mutants killed",
+          "isolation", "variants keep every point", "determinism", "every submission graded"]
 
 
 def autograded_cells(course, notebook: str | None = None) -> dict[str, float]:
@@ -35,87 +46,78 @@ def autograded_cells(course, notebook: str | None = None) -> dict[str, float]:
             if notebook in (None, name) for task in nb.tasks.values() for gid, cell in task.tests.items()}
 
 
+@dataclass
+class CiRun:
+    proc: subprocess.CompletedProcess
+    result: dict        # the --json file
+    course: object
+    kept: Path          # shard0, shard1, ...: each a graded copy of the course with its own gradebook
+
+    def cells(self, student: str) -> dict[str, float]:
+        return self.result["students"][student]["cells"]
+
+    def shard(self, student: str) -> Path:
+        return self.kept / f"shard{self.result['students'][student]['shard']}"
+
+    def autograded(self, student: str) -> Path:
+        return self.shard(student) / "autograded" / student / ASSIGNMENT
+
+
+def grader_command() -> list[str]:
+    exe = Path(sys.executable).with_name("grader")  # the installed console script, as CI calls it
+    return [str(exe)] if exe.exists() else [sys.executable, "-m", "grader.cli"]
+
+
 @pytest.fixture(scope="module")
 def graded(tmp_path_factory):
-    """The course, released by `nbgrader generate_assignment`, with a class autograded once."""
-    root = tmp_path_factory.mktemp("course")
-    copy_course(REPO, root)
-    gen = run_nbgrader(root, "generate_assignment", ASSIGNMENT, "--force")
-    assert gen.returncode == 0, gen.log
-    course = load_course(root / "course.yaml")
-    notebooks = list(course.assignments[ASSIGNMENT].notebooks)
+    tmp = tmp_path_factory.mktemp("ci")
+    report = tmp / "ci.json"
+    proc = subprocess.run([*grader_command(), "--course", str(REPO / "course.yaml"), "ci", "--jobs", str(JOBS),
+                           "--keep", str(tmp / "course"), "--json", str(report)],
+                          cwd=REPO, stdin=subprocess.DEVNULL, capture_output=True, text=True)
+    # A failing guard still writes the report; no report means the command itself broke.
+    assert report.is_file(), f"grader ci wrote no report (exit {proc.returncode}):\n{proc.stdout}\n{proc.stderr}"
+    return CiRun(proc, json.loads(report.read_text()), load_course(REPO / "course.yaml"), tmp / "course")
 
-    # The class is graded in SHARDS copies of the course at once, each with its own gradebook; the
-    # first copy (`root`) holds the solution, the stubs and the broken submission.
-    shards = [root] + [tmp_path_factory.mktemp(f"shard{i}") for i in range(1, SHARDS)]
-    for shard in shards[1:]:
-        shutil.copytree(root, shard, dirs_exist_ok=True)
 
-    def submit(shard, student, only=None, **kwargs):
-        subs = {nb: build_submission(root, ASSIGNMENT, nb, **kwargs) for nb in notebooks if only in (None, nb)}
-        write_submission(shard, student, ASSIGNMENT, subs)
-
-    submit(root, "solution")
-    submit(root, "stubs", solved=False)
-    # Notebooks run in separate kernels, so a corpus entry is submitted with its own notebook only
-    # (nbgrader scores a missing notebook zero without running it).
-    for i, entry in enumerate(MUTANTS + VARIANTS):
-        submit(shards[i % SHARDS], entry.name, only=entry.notebook, with_mutants=[entry])
-    broken = root / "submitted" / "broken_json" / ASSIGNMENT
-    broken.mkdir(parents=True)
-    for nb in notebooks:
-        (broken / f"{nb}.ipynb").write_text('{"cells": [ {"cell_type": ', encoding="utf-8")
-    runs = run_nbgrader_concurrently(shards, "autograde", ASSIGNMENT)
-    scores = {}
-    for shard in shards:
-        scores.update({r.student: r for r in gradebook_scores(course, ASSIGNMENT, f"sqlite:///{shard / 'gradebook.db'}")})
-        if shard != root:
-            shutil.copytree(shard / "autograded", root / "autograded", dirs_exist_ok=True)
-    return {"root": root, "course": course, "run": runs[0], "runs": runs, "scores": scores}
+def test_grader_ci_passes_every_guard(graded):
+    printed = graded.proc.stdout
+    assert [g["name"] for g in graded.result["guards"]] == GUARDS
+    for guard in graded.result["guards"]:
+        assert f"PASS {guard['name']}: " in printed, printed
+    assert graded.proc.returncode == 0, printed + graded.proc.stderr
+    assert graded.result["exit_code"] == 0 and graded.proc.stderr == ""
 
 
 def test_release_is_what_nbgrader_generates(graded):
-    generated = sorted((graded["root"] / "assignments").rglob("*.ipynb"))
-    committed = sorted((REPO / "assignments").rglob("*.ipynb"))
-    assert [p.relative_to(graded["root"]) for p in generated] == [p.relative_to(REPO) for p in committed]
-    for gen, com in zip(generated, committed):
-        assert json.loads(gen.read_text()) == json.loads(com.read_text()), (
-            f"{com.relative_to(REPO)} is stale: run `nbgrader generate_assignment {ASSIGNMENT} --force`")
+    # shard0 is where `grader ci` ran `nbgrader generate_assignment --force` on a copy of the course
+    generated = graded.kept / "shard0" / "assignments"
+    assert sorted(generated.rglob("*.ipynb")), "nbgrader generated no release"
+    assert stale_release(generated, REPO / "assignments", ASSIGNMENT) == []
+    assert graded.result["stale_release"] == []
 
 
 def test_release_holds_no_solution_or_hidden_test(graded):
-    for solution_path in sorted((REPO / "solutions" / ASSIGNMENT).glob("*.ipynb")):
-        release = (REPO / "assignments" / ASSIGNMENT / solution_path.name).read_text()
-        assert not re.search(r"BEGIN SOLUTION|END SOLUTION|BEGIN HIDDEN TESTS|END HIDDEN TESTS|MARK SCHEME", release)
-        assert "from grader" not in release and "grade(" not in release
-        released_sources = "\n".join(c.source for c in nbformat.reads(release, as_version=4).cells)
-        solution_cells = [c.source for c in nbformat.read(solution_path, as_version=4).cells]
-        hidden = re.compile(r"### BEGIN (SOLUTION|HIDDEN TESTS)\n(.*?)### END (SOLUTION|HIDDEN TESTS)", flags=re.S)
-        # Text the instructor shows on purpose (e.g. the regularization convention in markdown) is not a leak.
-        public = "\n".join(hidden.sub("", src) for src in solution_cells)
-        for src in solution_cells:
-            for _, block, _ in hidden.findall(src):
-                lines = [ln.strip() for ln in block.splitlines() if len(ln.strip()) > 25]
-                leaked = [ln for ln in lines if ln in released_sources and ln not in public]
-                assert not leaked, f"solution lines of {solution_path.name} leak into the release: {leaked[:3]}"
+    assert release_leaks(REPO, ASSIGNMENT) == []
 
 
 def test_solution_gets_every_autograded_point(graded):
-    cells = autograded_cells(graded["course"])
-    got = graded["scores"]["solution"].cells
-    assert {g: got.get(g) for g in cells} == cells
+    cells = autograded_cells(graded.course)
+    for copy in ("0_solution", "m_solution", "zz_solution"):
+        got = graded.cells(copy)
+        assert {g: got.get(g) for g in cells} == cells, copy
 
 
 def test_untouched_stubs_get_zero(graded):
-    cells = autograded_cells(graded["course"])
-    got = graded["scores"]["stubs"].cells
+    cells = autograded_cells(graded.course)
+    got = graded.cells("stubs")
     assert {g: got.get(g) for g in cells} == {g: 0.0 for g in cells}
 
 
 @pytest.mark.parametrize("mutant", MUTANTS, ids=[m.name for m in MUTANTS])
 def test_bug_loses_points_on_its_function_only(graded, mutant):
-    cells = autograded_cells(graded["course"], mutant.notebook)
-    got = graded["scores"][mutant.name].cells
+    cells = autograded_cells(graded.course, mutant.notebook)
+    got = graded.cells(mutant.name)
     own = {g for g in cells if g.startswith(f"{mutant.function}-")}
     assert own, f"{mutant.function} has no test cells"
     lost_own = {g: (got.get(g), cells[g]) for g in own if got.get(g) != cells[g]}
@@ -126,21 +128,48 @@ def test_bug_loses_points_on_its_function_only(graded, mutant):
 
 @pytest.mark.parametrize("variant", VARIANTS, ids=[v.name for v in VARIANTS])
 def test_correct_variant_keeps_every_point(graded, variant):
-    cells = autograded_cells(graded["course"], variant.notebook)
-    got = graded["scores"][variant.name].cells
+    cells = autograded_cells(graded.course, variant.notebook)
+    got = graded.cells(variant.name)
     assert {g: got.get(g) for g in cells} == cells, f"{variant.name} ({variant.description}) lost points"
 
 
 def test_broken_notebook_is_reported_and_the_rest_graded(graded):
-    assert graded["run"].failed_students() == {"broken_json"}
-    assert not any(run.failed_students() for run in graded["runs"][1:])
-    assert "broken_json" not in graded["scores"] or not graded["scores"]["broken_json"].cells
-    assert {"solution", "stubs", *(m.name for m in MUTANTS)} <= graded["scores"].keys()
+    assert graded.result["failed_students"] == ["broken_json"]
+    assert not graded.cells("broken_json")
+    graded_students = {s for s, row in graded.result["students"].items() if row["cells"]}
+    assert {SOLUTION, "stubs", *(m.name for m in MUTANTS + VARIANTS)} <= graded_students
+    log = (graded.shard("broken_json") / "autograde.log").read_text()
+    assert "There was an error processing assignment 'lecture3' for student 'broken_json'" in log
+
+
+def test_repeated_submissions_get_identical_scores_in_any_order_and_shard(graded):
+    repeats = {r["name"]: r["copies"] for r in graded.result["repeats"]}
+    assert set(repeats) == {"solution", "mixed"}
+    for name, copies in repeats.items():
+        rows = [graded.result["students"][c] for c in copies]
+        assert len(rows) == 3 and all(row["cells"] for row in rows), name
+        assert rows[0]["cells"] == rows[1]["cells"] == rows[2]["cells"], f"{name}: scores differ between copies"
+        assert len({row["shard"] for row in rows}) >= 2, f"{name}: every copy was graded by one nbgrader process"
+        places = sorted(("first" if row["position"] == 1 else "last" if row["position"] == row["of"] else "middle")
+                        for row in rows)
+        assert places == ["first", "last", "middle"], f"{name}: {[(r['position'], r['of']) for r in rows]}"
+    # the mixed submission is not trivially deterministic: it fails Hypothesis properties, whose
+    # shrunk counterexamples must come out the same every time
+    mixed = graded.cells(repeats["mixed"][0])
+    assert sum(mixed.values()) < sum(autograded_cells(graded.course).values())
+
+
+def test_repeated_mutants_fail_properties_with_a_shrunk_example_in_every_notebook(graded):
+    copy = next(r["copies"][0] for r in graded.result["repeats"] if r["name"] == "mixed")
+    for nb in graded.course.assignments[ASSIGNMENT].notebooks:
+        cells = nbformat.read(graded.autograded(copy) / f"{nb}.ipynb", as_version=4).cells
+        text = "".join(o.get("text", "") for c in cells if c.cell_type == "code" for o in c.outputs)
+        assert "smallest failing example:" in text, f"{copy}/{nb}: no failing property was shrunk"
 
 
 def test_test_cells_write_nothing_to_stderr(graded):
-    for student in ("solution", "stubs", *(m.name for m in MUTANTS + VARIANTS)):
-        for path in (graded["root"] / "autograded" / student / ASSIGNMENT).glob("*.ipynb"):
+    for student in graded.result["students"]:
+        for path in graded.autograded(student).glob("*.ipynb"):
             for cell in nbformat.read(path, as_version=4).cells:
                 if cell.metadata.get("nbgrader", {}).get("grade") and cell.cell_type == "code":
                     streams = [o for o in cell.outputs if o.output_type == "stream" and o.name == "stderr"]
@@ -149,7 +178,7 @@ def test_test_cells_write_nothing_to_stderr(graded):
 
 def test_feedback_names_the_likely_cause(graded):
     m = next(m for m in MUTANTS if m.name == "svm_vectorized_reg_gradient_missing")
-    autograded = graded["root"] / "autograded" / m.name / ASSIGNMENT / "losses.ipynb"
+    autograded = graded.autograded(m.name) / "losses.ipynb"
     cell = next(c for c in nbformat.read(autograded, as_version=4).cells
                 if c.metadata.get("nbgrader", {}).get("grade_id") == "svm_loss_vectorized-gradient")
     text = "".join(o.get("text", "") for o in cell.outputs if o.output_type == "stream")
@@ -158,30 +187,28 @@ def test_feedback_names_the_likely_cause(graded):
 
 
 def test_regrading_gives_identical_scores(graded):
-    root, course = graded["root"], graded["course"]
-    again = ["solution", MUTANTS[0].name]
-    for student in again:
+    for student in (SOLUTION, MUTANTS[0].name):
+        root = graded.shard(student)
         run = run_nbgrader(root, "autograde", ASSIGNMENT, "--force", "--student", student)
         assert run.returncode == 0, run.error_lines()
-    scores = {r.student: r for r in gradebook_scores(course, ASSIGNMENT, f"sqlite:///{root / 'gradebook.db'}")}
-    for student in again:
-        assert scores[student].cells == graded["scores"][student].cells
+        scores = {r.student: r for r in gradebook_scores(graded.course, ASSIGNMENT, f"sqlite:///{root / 'gradebook.db'}")}
+        assert scores[student].cells == graded.cells(student)
 
 
 def test_solution_markers_are_stripped_in_submissions(graded):
-    sub = graded["root"] / "submitted" / "solution" / ASSIGNMENT / "losses.ipynb"
+    sub = graded.shard(SOLUTION) / "submitted" / SOLUTION / ASSIGNMENT / "losses.ipynb"
     assert not SOLUTION_MARKERS.search(sub.read_text())
 
 
 def test_feedback_and_export_work_with_plain_nbgrader(graded):
-    root = graded["root"]
-    feedback = run_nbgrader(root, "generate_feedback", ASSIGNMENT, "--student", "solution")
+    root = graded.shard(SOLUTION)
+    feedback = run_nbgrader(root, "generate_feedback", ASSIGNMENT, "--student", SOLUTION)
     assert feedback.returncode == 0, feedback.error_lines()
-    html = (root / "feedback" / "solution" / ASSIGNMENT / "losses.html").read_text()
+    html = (root / "feedback" / SOLUTION / ASSIGNMENT / "losses.html").read_text()
     assert "svm_loss_naive-gradient: 3 / 3 points" in html
     export = run_nbgrader(root, "export")
     assert export.returncode == 0, export.error_lines()
     rows = (root / "grades.csv").read_text().splitlines()
-    solution_row = next(r for r in rows if ",solution," in r)
-    autograded = sum(autograded_cells(graded["course"]).values())
+    solution_row = next(r for r in rows if f",{SOLUTION}," in r)
+    autograded = sum(autograded_cells(graded.course).values())
     assert f",{autograded:.1f}," in solution_row  # every autograded point; manual points await a grader
