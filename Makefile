@@ -5,13 +5,17 @@ BIN := $(VENV)/bin
 # nbgrader runs its helpers (alembic) by name, so the environment's scripts come first on PATH.
 export PATH := $(abspath $(BIN)):$(PATH)
 
-.PHONY: demo test setup clean
+.PHONY: demo test ci setup clean
 
 demo: $(VENV)/.installed
 	$(BIN)/grader demo
 
 test: $(VENV)/.installed
 	$(BIN)/python -m pytest
+
+# The instructors' guard alone (release, solution, stubs, corpus, determinism); `make test` runs it too.
+ci: $(VENV)/.installed
+	$(BIN)/grader ci
 
 setup: $(VENV)/.installed
 
