@@ -31,6 +31,7 @@ def _configure(c, course_file: Path) -> None:
     from nbgrader.preprocessors import Execute
 
     from .preprocessors import ApplyCoursePoints, HoldBackTests, TrustedGrading
+    from .sandbox.kernel import ReadOnlyCourseExecute
 
     c.CourseDirectory.root = str(course.root)
     c.CourseDirectory.course_id = course.course_id
@@ -40,11 +41,12 @@ def _configure(c, course_file: Path) -> None:
     c.ApplyCoursePoints.course_file = str(course_file)
     defaults = GenerateAssignment.class_traits()["preprocessors"].default()
     c.GenerateAssignment.preprocessors = [ApplyCoursePoints, *defaults]
-    # Autograde: the kernel runs the notebook without its hidden tests; the trusted step grades
-    # every test cell outside the kernel, before SaveAutoGrades reads the scores.
+    # Autograde: the kernel runs the notebook without its hidden tests and with the course read-only;
+    # the trusted step grades every test cell outside the kernel, before SaveAutoGrades reads the scores.
     steps = list(Autograde.class_traits()["autograde_preprocessors"].default())
     at = steps.index(Execute)
-    c.Autograde.autograde_preprocessors = [*steps[:at], HoldBackTests, Execute, TrustedGrading, *steps[at + 1:]]
+    c.Autograde.autograde_preprocessors = [*steps[:at], HoldBackTests, ReadOnlyCourseExecute, TrustedGrading,
+                                           *steps[at + 1:]]
     # The kernel inherits nbgrader's environment: hidden tests read this course.yaml, never one a
     # student could place beside a submission.
     os.environ[COURSE_ENV] = str(course_file)

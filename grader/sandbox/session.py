@@ -29,6 +29,7 @@ WORKER_SOURCE = Path(wire.__file__).read_text(encoding="utf-8")
 PRELOAD = ["numpy", "numpy.linalg", "numpy.random", "numpy.fft", "math", "cmath", "random", "itertools",
            "functools", "collections", "operator", "heapq", "bisect", "copy", "time", "re", "string",
            "statistics", "warnings", "colorsys", "dataclasses", "typing", "traceback", "ctypes", "socket",
+           "encodings.idna",
            "matplotlib.colors", "scipy.ndimage"]  # CS231n's feature code uses these two
 
 

@@ -1,0 +1,204 @@
+"""The grading worker and its trusted side, without nbgrader: what crosses, what is refused, what is
+isolated, and how failures stay local."""
+
+from __future__ import annotations
+
+import io
+import os
+import struct
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from grader.preprocessors.trusted_grading import definitions, hidden_test_call
+from grader.sandbox import worker as wire
+from grader.sandbox.proxies import active, answer_proxy, seed_global_random
+from grader.sandbox.session import Limits, Session, WorkerFailure
+
+REPO = Path(__file__).resolve().parents[1]
+LINUX_ROOT = sys.platform.startswith("linux") and os.geteuid() == 0
+
+STUDENT = '''
+import numpy as np
+def add_in_place(x, y):
+    x += y
+    return x.sum()
+def draw(rng=None):
+    return (rng or np.random).integers(0, 1000, 3) if rng is not None else np.random.randint(0, 1000, 3)
+def apply(f, x):
+    return f(x) * 2
+def forever():
+    while True:
+        pass
+def leave():
+    import os
+    os._exit(4)
+def big():
+    return np.ones((2**20, 2**20))
+def object_array():
+    return np.array([object()])
+def read(path):
+    return open(path).read()
+def import_grader():
+    import grader
+def connect():
+    import socket
+    socket.create_connection(("192.0.2.1", 80), timeout=1)
+def fork():
+    import os
+    return os.fork()
+def uses_helper(x):
+    return helper(x) + 1
+def helper(x):
+    return x
+class Model:
+    def __init__(self):
+        self.W = None
+    def fit(self, n):
+        return [self.step(i) for i in range(n)]
+    def step(self, i):
+        return -1
+answer_tuple = (0, float("inf"), "A")
+'''
+
+
+@pytest.fixture(scope="module")
+def session():
+    with Session([("answer cell", STUDENT)], hide=[str(REPO)], limits=Limits(timeout_seconds=3)) as s:
+        with active(s):
+            yield s
+
+
+def test_arrays_modified_in_place_are_copied_back(session):
+    x = np.arange(3.0)
+    assert answer_proxy(session, "add_in_place")(x, 1.0) == 6.0
+    assert x.tolist() == [1.0, 2.0, 3.0]
+
+
+def test_plain_values_travel_by_value(session):
+    assert answer_proxy(session, "answer_tuple") == (0, float("inf"), "A")
+
+
+def test_generators_and_global_seed_reach_the_worker(session):
+    draw = answer_proxy(session, "draw")
+    rng, same = np.random.default_rng(5), np.random.default_rng(5)
+    assert draw(rng).tolist() == same.integers(0, 1000, 3).tolist()
+    assert rng.integers(0, 10**9) == same.integers(0, 10**9)   # the generator advanced here too
+    seed_global_random(3)
+    first = draw()
+    seed_global_random(3)
+    assert draw().tolist() == first.tolist()
+
+
+def test_trusted_functions_are_called_back(session):
+    calls = []
+    assert answer_proxy(session, "apply")(lambda v: calls.append(v) or v + 1, 2.0) == 6.0
+    assert calls == [2.0]
+
+
+def test_subclass_overrides_reach_the_worker_and_attributes_live_there(session):
+    Model = answer_proxy(session, "Model")
+    assert isinstance(Model, type)
+
+    class Recorded(Model):
+        def step(self, i):
+            return i * 10 + (0 if self.W is None else 1)
+
+    m = Recorded()
+    assert m.fit(3) == [0, 10, 20]
+    m.W = np.ones(2)
+    assert m.W.tolist() == [1.0, 1.0] and m.fit(1) == [1]
+
+
+def test_names_of_the_answers_namespace_can_be_replaced_while_checking(session):
+    uses_helper = answer_proxy(session, "uses_helper")
+    with uses_helper.patched_globals({"helper": lambda x: 100}):
+        assert uses_helper(1) == 101
+    assert uses_helper(1) == 2
+
+
+def test_junk_arrives_as_an_opaque_value_never_an_object(session):
+    value = answer_proxy(session, "object_array")()
+    assert not isinstance(value, np.ndarray) and "dtype object" in repr(value)
+
+
+def test_exceptions_keep_their_builtin_type_and_line(session):
+    with pytest.raises(TypeError) as info:
+        answer_proxy(session, "apply")()
+    assert getattr(info.value, "from_student", False)
+
+
+def test_a_loop_that_never_returns_times_out_once_then_fails_at_once(session):
+    forever = answer_proxy(session, "forever")
+    with pytest.raises(WorkerFailure, match="timed out after 3 s"):
+        forever()
+    with pytest.raises(WorkerFailure, match="timed out after 3 s"):
+        forever()   # no second wait: the answer is marked failed
+    assert answer_proxy(session, "add_in_place")(np.zeros(2), 1.0) == 2.0   # a fresh worker for the rest
+
+
+def test_exit_and_memory_are_reported_in_words(session):
+    with pytest.raises(WorkerFailure, match="the process exited"):
+        answer_proxy(session, "leave")()
+    with pytest.raises(Exception, match="ran out of memory"):
+        answer_proxy(session, "big")()
+
+
+def test_the_worker_cannot_import_the_grader(session):
+    with pytest.raises(ModuleNotFoundError):
+        answer_proxy(session, "import_grader")()
+
+
+@pytest.mark.skipif(not LINUX_ROOT, reason="hiding the course needs Linux namespaces (root here)")
+def test_the_course_is_hidden_and_the_network_and_forks_are_closed(session):
+    read = answer_proxy(session, "read")
+    with pytest.raises(FileNotFoundError):
+        read(str(REPO / "course.yaml"))
+    with pytest.raises(OSError):
+        answer_proxy(session, "connect")()
+    with pytest.raises(OSError):
+        answer_proxy(session, "fork")()
+    assert session.applied["network"] == "isolated" and str(REPO) in session.applied["hidden"]
+    assert session.applied["user"] == "nobody"
+
+
+def _frame(body: bytes) -> bytes:
+    return struct.pack(">I", len(body)) + body
+
+
+def _read(data: bytes):
+    r, w = os.pipe()
+    os.write(w, data)
+    os.close(w)
+    try:
+        return wire.read_message(r)
+    finally:
+        os.close(r)
+
+
+def test_the_wire_refuses_object_arrays_pickles_and_oversized_frames():
+    buf = io.BytesIO()
+    np.save(buf, np.array([{"a": 1}], dtype=object), allow_pickle=True)
+    with pytest.raises(wire.WireError):
+        _read(_frame(b'{"op": "ok", "n_arrays": 1}') + _frame(buf.getvalue()))
+    with pytest.raises(wire.WireError, match="limit"):
+        _read(struct.pack(">I", wire.MAX_FRAME + 1))
+    with pytest.raises(wire.WireError, match="not JSON"):
+        _read(_frame(b"\x80\x04pickle"))
+    message, arrays = _read(_frame(b'{"op": "ok", "n_arrays": 0}'))
+    assert message["op"] == "ok" and arrays == []
+
+
+def test_hidden_test_calls_are_read_from_the_cell_source():
+    assert hidden_test_call('from grader import grade\ngrade("a-b", f)')[0] == "a-b"
+    assert hidden_test_call('grade("q-2", (lo, hi))') is not None
+    assert hidden_test_call('grade("a-b", f)\ngrade("a-c", f)') is None
+    assert hidden_test_call('grade("a-b", f())') is None
+    assert hidden_test_call("assert f(1) == 2") is None
+
+
+def test_provided_cells_give_only_their_imports_and_definitions():
+    kept = definitions("import numpy as np\ndata = load()\nplt.plot(data)\ndef helper(x):\n    return x\n%matplotlib inline\n")
+    assert kept == ["import numpy as np", "def helper(x):\n    return x"]
