@@ -31,7 +31,7 @@ def _configure(c, course_file: Path) -> None:
     from nbgrader.preprocessors import Execute
 
     from .preprocessors import ApplyCoursePoints, HoldBackTests, TrustedGrading
-    from .sandbox.kernel import ReadOnlyCourseExecute
+    from .sandbox.kernel import ReadOnlyExecute
 
     c.CourseDirectory.root = str(course.root)
     c.CourseDirectory.course_id = course.course_id
@@ -45,7 +45,7 @@ def _configure(c, course_file: Path) -> None:
     # the trusted step grades every test cell outside the kernel, before SaveAutoGrades reads the scores.
     steps = list(Autograde.class_traits()["autograde_preprocessors"].default())
     at = steps.index(Execute)
-    c.Autograde.autograde_preprocessors = [*steps[:at], HoldBackTests, ReadOnlyCourseExecute, TrustedGrading,
+    c.Autograde.autograde_preprocessors = [*steps[:at], HoldBackTests, ReadOnlyExecute, TrustedGrading,
                                            *steps[at + 1:]]
     # The kernel inherits nbgrader's environment: hidden tests read this course.yaml, never one a
     # student could place beside a submission.

@@ -66,7 +66,7 @@ answer_tuple = (0, float("inf"), "A")
 
 @pytest.fixture(scope="module")
 def session():
-    with Session([("answer cell", STUDENT)], hide=[str(REPO)], limits=Limits(timeout_seconds=3)) as s:
+    with Session([("answer cell", STUDENT)], limits=Limits(timeout_seconds=3)) as s:
         with active(s):
             yield s
 
@@ -151,16 +151,20 @@ def test_the_worker_cannot_import_the_grader(session):
         answer_proxy(session, "import_grader")()
 
 
-@pytest.mark.skipif(not LINUX_ROOT, reason="hiding the course needs Linux namespaces (root here)")
-def test_the_course_is_hidden_and_the_network_and_forks_are_closed(session):
+@pytest.mark.skipif(not LINUX_ROOT, reason="the empty file system needs Linux namespaces (root here)")
+def test_the_file_system_is_empty_and_the_network_and_forks_are_closed(session, tmp_path):
     read = answer_proxy(session, "read")
-    with pytest.raises(FileNotFoundError):
-        read(str(REPO / "course.yaml"))
+    planted = tmp_path / "left_by_the_kernel.py"
+    planted.write_text("secret = 1")
+    planted.chmod(0o644)
+    for path in (REPO / "course.yaml", REPO / "solutions" / "lecture3" / "losses.ipynb", planted, "/etc/hostname"):
+        with pytest.raises(FileNotFoundError):
+            read(str(path))
     with pytest.raises(OSError):
         answer_proxy(session, "connect")()
     with pytest.raises(OSError):
         answer_proxy(session, "fork")()
-    assert session.applied["network"] == "isolated" and str(REPO) in session.applied["hidden"]
+    assert session.applied["network"] == "isolated" and session.applied["filesystem"] == "empty"
     assert session.applied["user"] == "nobody"
 
 

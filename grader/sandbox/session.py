@@ -60,7 +60,6 @@ class Limits:
 @dataclass
 class Session:
     cells: list[tuple[str, str]]                  # (label, source) of the code the worker loads
-    hide: list[str] = field(default_factory=list)  # folders the worker must not see (the course)
     limits: Limits = field(default_factory=Limits)
     load_errors: list[tuple[str, str]] = field(default_factory=list)
     applied: dict = field(default_factory=dict)
@@ -85,10 +84,10 @@ class Session:
         to_worker_r, to_worker_w = os.pipe()
         from_worker_r, from_worker_w = os.pipe()
         self._workdir = tempfile.TemporaryDirectory(prefix="worker-")
-        os.chmod(self._workdir.name, 0o777)  # it runs as an unprivileged user where it can
+        os.chmod(self._workdir.name, 0o777)  # its root, or where there are no namespaces, its working folder
         config = {
             "path": _module_path(), "fds": [to_worker_r, from_worker_w], "preload": PRELOAD,
-            "hide": [str(Path(p).resolve()) for p in self.hide], "uid": os.getuid(), "gid": os.getgid(),
+            "root": self._workdir.name, "uid": os.getuid(), "gid": os.getgid(),
             "limits": {"RLIMIT_AS": self.limits.memory_bytes, "RLIMIT_CPU": self.limits.cpu_seconds,
                        "RLIMIT_FSIZE": self.limits.file_bytes, "RLIMIT_CORE": 0,
                        "RLIMIT_NPROC": self.limits.processes},

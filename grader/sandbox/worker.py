@@ -3,8 +3,8 @@
 The trusted side starts it as `python -I -S -c <this file's text>` (see session.py), so it imports
 nothing from the course: `-I` keeps the working directory and PYTHON* variables off the module path,
 `-S` keeps site-packages' `.pth` files (an editable install of this package) from running. Before any
-student code runs, `lock_down` applies the limits and hides the course (Linux namespaces where the
-system allows). The trusted side imports this module too, for the wire format below: one definition
+student code runs, `lock_down` applies the limits and, on Linux where the system allows, leaves it
+an empty file system, no network and an unprivileged user. The trusted side imports this module too, for the wire format below: one definition
 of how values travel, on both sides.
 
 Wire format: frames of a 4-byte big-endian length and a body. A message is one JSON frame followed
@@ -154,15 +154,17 @@ class Codec:
 # Worker side. Nothing below runs in the trusted process.
 # ------------------------------------------------------------------------------------------------
 
-CLONE_NEWNS, CLONE_NEWUSER, CLONE_NEWNET = 0x00020000, 0x10000000, 0x40000000
+CLONE_NEWNS, CLONE_NEWIPC, CLONE_NEWUSER, CLONE_NEWNET = 0x00020000, 0x08000000, 0x10000000, 0x40000000
 MS_NOSUID, MS_NODEV, MS_NOEXEC, MS_REC, MS_PRIVATE = 2, 4, 8, 1 << 14, 1 << 18
 PR_SET_NO_NEW_PRIVS = 38
 NOBODY = 65534
 
 
 def lock_down(config: dict) -> dict:
-    """Limits, a private network and mount namespace with the course hidden, then an unprivileged
-    user. Returns what was applied, for the trusted side to log; what the system refuses is skipped."""
+    """Limits; on Linux, private network, IPC and mount namespaces, an empty private file system as
+    the root (nothing on disk is visible: not the course, not what a kernel or another student wrote),
+    then the unprivileged user `nobody`. Returns what was applied, for the trusted side to log; what
+    the system refuses is skipped and shows there."""
     import resource
 
     applied = {}
@@ -174,45 +176,41 @@ def lock_down(config: dict) -> dict:
                 applied[name] = value
             except (ValueError, OSError):
                 pass
-    namespaces = False
-    if sys.platform.startswith("linux"):
-        import ctypes
+    if not sys.platform.startswith("linux"):
+        _preload(config["preload"])
+        applied.update(network="open", filesystem="shared")
+        return applied
+    import ctypes
 
-        libc = ctypes.CDLL(None, use_errno=True)
-        is_root = os.geteuid() == 0
-        flags = CLONE_NEWNS | CLONE_NEWNET | (0 if is_root else CLONE_NEWUSER)
-        if libc.unshare(flags) == 0:
-            if not is_root:
-                uid, gid = config["uid"], config["gid"]
-                for path, text in (("/proc/self/setgroups", "deny"), ("/proc/self/uid_map", f"0 {uid} 1"),
-                                   ("/proc/self/gid_map", f"0 {gid} 1")):
-                    try:
-                        with open(path, "w") as fh:
-                            fh.write(text)
-                    except OSError:
-                        pass
-            namespaces = libc.mount(b"none", b"/", None, MS_REC | MS_PRIVATE, None) == 0
-        applied["network"] = "isolated" if libc and namespaces else "open"
-        # Modules the answers may use come from the environment, which may sit inside the course:
-        # load them before the course disappears.
-        _preload(config["preload"])
-        hidden = []
-        if namespaces:
-            for path in config["hide"]:
-                if os.path.isdir(path) and libc.mount(b"tmpfs", path.encode(), b"tmpfs",
-                                                      MS_NOSUID | MS_NODEV | MS_NOEXEC, b"size=64k,mode=0555") == 0:
-                    hidden.append(path)
-        applied["hidden"] = hidden
-        if is_root:
-            os.setgroups([])
-            os.setgid(NOBODY)
-            os.setuid(NOBODY)
-            applied["user"] = "nobody"
-        libc.prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0)
-    else:
-        _preload(config["preload"])
-        applied["network"] = "open"
-        applied["hidden"] = []
+    libc = ctypes.CDLL(None, use_errno=True)
+    is_root = os.geteuid() == 0
+    namespaces = libc.unshare(CLONE_NEWNS | CLONE_NEWNET | CLONE_NEWIPC | (0 if is_root else CLONE_NEWUSER)) == 0
+    if namespaces and not is_root:
+        uid, gid = config["uid"], config["gid"]
+        for path, text in (("/proc/self/setgroups", "deny"), ("/proc/self/uid_map", f"0 {uid} 1"),
+                           ("/proc/self/gid_map", f"0 {gid} 1")):
+            try:
+                with open(path, "w") as fh:
+                    fh.write(text)
+            except OSError:
+                namespaces = False
+    namespaces = namespaces and libc.mount(b"none", b"/", None, MS_REC | MS_PRIVATE, None) == 0
+    # What the answers may import comes from disk, which is about to disappear: load it now.
+    _preload(config["preload"])
+    applied["network"] = "isolated" if namespaces else "open"
+    applied["filesystem"] = "shared"
+    root = config["root"].encode()
+    if namespaces and libc.mount(b"tmpfs", root, b"tmpfs", MS_NOSUID | MS_NODEV, b"size=16m,mode=1777") == 0:
+        os.chdir(root)
+        os.chroot(".")
+        os.chdir("/")
+        applied["filesystem"] = "empty"
+    if is_root:
+        os.setgroups([])
+        os.setgid(NOBODY)
+        os.setuid(NOBODY)
+        applied["user"] = "nobody"
+    libc.prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0)
     return applied
 
 
