@@ -206,3 +206,20 @@ def test_hidden_test_calls_are_read_from_the_cell_source():
 def test_provided_cells_give_only_their_imports_and_definitions():
     kept = definitions("import numpy as np\ndata = load()\nplt.plot(data)\ndef helper(x):\n    return x\n%matplotlib inline\n")
     assert kept == ["import numpy as np", "def helper(x):\n    return x"]
+
+
+def test_a_cell_that_never_finishes_loading_is_left_out_and_the_rest_loads():
+    cells = [("answer cell a", "def a():\n    return 1\n"), ("answer cell b", "while True:\n    pass\n"),
+             ("answer cell c", "def c():\n    return 3\n")]
+    with Session(cells, limits=Limits(timeout_seconds=2)) as s:
+        assert answer_proxy(s, "a")() == 1 and answer_proxy(s, "c")() == 3
+        assert s.load_errors == [("answer cell b", "timed out after 2 s")]
+
+
+def test_the_hash_seed_is_fixed_so_set_order_never_changes_a_grade():
+    cells = [("answer cell", "def order():\n    return list({'softmax', 'svm', 'hinge', 'l2', 'l1', 'hog'})\n")]
+    orders = []
+    for _ in range(2):
+        with Session(cells) as s:
+            orders.append(answer_proxy(s, "order")())
+    assert orders[0] == orders[1]

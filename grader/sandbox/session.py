@@ -68,6 +68,7 @@ class Session:
 
     def __post_init__(self):
         self._proc = None
+        self._unloadable: dict[int, str] = {}   # cell index -> why loading it failed the worker
         self.instances: dict[int, object] = {}   # worker object id -> the stand-in created here
         self.current_answer = ""
         self._callbacks: dict[int, object] = {}
@@ -92,10 +93,14 @@ class Session:
                        "RLIMIT_FSIZE": self.limits.file_bytes, "RLIMIT_CORE": 0,
                        "RLIMIT_NPROC": self.limits.processes},
         }
-        env = {"PATH": os.defpath, "LANG": "C.UTF-8", "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1",
-               "MKL_NUM_THREADS": "1", "HOME": self._workdir.name, "TMPDIR": self._workdir.name}
+        # The whole environment is this one: a fixed hash seed keeps the student's set and dict orders,
+        # and so the grades, the same from run to run.
+        env = {"PATH": os.defpath, "LANG": "C.UTF-8", "PYTHONHASHSEED": "0", "OPENBLAS_NUM_THREADS": "1",
+               "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", "HOME": self._workdir.name, "TMPDIR": self._workdir.name}
+        # -S -s: no site-packages .pth files (the editable install of this project) and no user site;
+        # -P: neither the working folder nor a script's folder goes on the module path.
         self._proc = subprocess.Popen(
-            [sys.executable, "-I", "-S", "-u", "-c", WORKER_SOURCE + "\nmain()\n", json.dumps(config)],
+            [sys.executable, "-S", "-s", "-P", "-u", "-c", WORKER_SOURCE + "\nmain()\n", json.dumps(config)],
             pass_fds=(to_worker_r, from_worker_w), stdin=subprocess.DEVNULL, stdout=self._output,
             stderr=subprocess.STDOUT, cwd=self._workdir.name, env=env, start_new_session=True)
         os.close(to_worker_r)
@@ -110,8 +115,20 @@ class Session:
         if message.get("op") != "ready":
             raise WorkerFailure("the worker did not start")
         self.applied = message.get("applied", {})
-        failed = self._request({"op": "load", "cells": self.cells}, {}, deadline=None)
-        self.load_errors = [tuple(x) for x in failed] if isinstance(failed, list) else []
+        self.load_errors = []
+        for index, (label, source) in enumerate(self.cells):
+            if index in self._unloadable:
+                self.load_errors.append((label, self._unloadable[index]))
+                continue
+            try:
+                failed = self._request({"op": "load", "cells": [[label, source]]}, {},
+                                       deadline=time.monotonic() + self.limits.timeout_seconds)
+            except WorkerFailure as exc:
+                # A cell that never finishes loading, or ends the process, is left out from now on.
+                self._unloadable[index] = str(exc)
+                self.close()
+                return self._start()
+            self.load_errors += [tuple(x) for x in failed]
 
     def close(self) -> None:
         if self._proc is not None:
@@ -215,6 +232,8 @@ class Session:
         kwargs = self.codec.decode(message.get("kwargs"), arrays)
         try:
             result = fn(*args, **kwargs)
+        except WorkerFailure:
+            raise
         except Exception as exc:  # the grader's own function failed: reported after the call
             self._callback_errors.append(exc)
             self._send({"op": "raise", "message": f"{type(exc).__name__}"}, {}, wait)
@@ -239,6 +258,8 @@ class Session:
             sig = signal.Signals(-code)
             if sig == signal.SIGXCPU:
                 return f"the process used up its CPU time ({self.limits.cpu_seconds} s)"
+            if sig == signal.SIGXFSZ:
+                return f"the process wrote more than {self.limits.file_bytes // 2**20} MB (printed or to a file)"
             if sig == signal.SIGKILL:
                 return "the process was killed (it may have run out of memory)"
             return f"the process crashed ({sig.name})"

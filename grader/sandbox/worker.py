@@ -1,8 +1,8 @@
 """The isolated worker: a fresh interpreter that holds one notebook's student code and answers calls.
 
-The trusted side starts it as `python -I -S -c <this file's text>` (see session.py), so it imports
-nothing from the course: `-I` keeps the working directory and PYTHON* variables off the module path,
-`-S` keeps site-packages' `.pth` files (an editable install of this package) from running. Before any
+The trusted side starts it as `python -S -s -P -c <this file's text>` with an environment of its own
+(see session.py), so it imports nothing from the course: `-P` keeps the working directory off the
+module path, `-S -s` keep site-packages' `.pth` files (an editable install of this package) from running. Before any
 student code runs, `lock_down` applies the limits and, on Linux where the system allows, leaves it
 an empty file system, no network and an unprivileged user. The trusted side imports this module too, for the wire format below: one definition
 of how values travel, on both sides.
