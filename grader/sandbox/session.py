@@ -25,12 +25,13 @@ import numpy as np
 from . import worker as wire
 
 WORKER_SOURCE = Path(wire.__file__).read_text(encoding="utf-8")
-# Loaded before the course is hidden; an answer may import these and the standard library.
+# What an answer may import: loaded before the worker's file system is emptied. numpy and the standard
+# library's usual modules; scipy.special and scipy.linalg (logsumexp, solvers), and the two that
+# CS231n's feature code uses, matplotlib.colors and scipy.ndimage.
 PRELOAD = ["numpy", "numpy.linalg", "numpy.random", "numpy.fft", "math", "cmath", "random", "itertools",
            "functools", "collections", "operator", "heapq", "bisect", "copy", "time", "re", "string",
            "statistics", "warnings", "colorsys", "dataclasses", "typing", "traceback", "ctypes", "socket",
-           "encodings.idna",
-           "matplotlib.colors", "scipy.ndimage"]  # CS231n's feature code uses these two
+           "encodings.idna", "scipy.special", "scipy.linalg", "matplotlib.colors", "scipy.ndimage"]
 
 
 class WorkerFailure(Exception):
