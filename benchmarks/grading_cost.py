@@ -1,9 +1,12 @@
 """Grading cost, measured in one run; prints figures, asserts nothing (machines here are noisy).
 
-1. Hidden checks of each notebook, run in-process on the reference solutions: CPU seconds, and the
-   ratio to the 1 s target. Also the cost of importing the check library once.
+1. Hidden checks of each notebook on the reference solutions: run in-process, and as autograde runs
+   them (the trusted step: checks here, answers in the grading worker, whose CPU counts too). CPU
+   seconds and the ratio to the 1 s target. Also the cost of importing the check library once.
 2. `nbgrader autograde` of one full submission (the solutions), against the same notebooks with the
-   hidden test blocks removed: wall and CPU (nbgrader and its kernel), and the ratio to 1.3x.
+   hidden test blocks removed: wall and CPU (nbgrader and its kernel), and the ratio to 1.3x; and the
+   trusted step's own time (the checks run outside the kernel, in the grading worker) against the rest
+   of the run, which is mostly the kernel executing the notebooks.
 
 Usage: python benchmarks/grading_cost.py [--repeats 3]
 """
@@ -64,6 +67,36 @@ def hidden_checks_cpu(course, notebook: str) -> tuple[float, int]:
     return time.process_time() - start, len(calls)
 
 
+def trusted_checks_cpu(course, notebook: str) -> float:
+    """CPU seconds of the trusted step for `notebook` on the reference answers: the checks in this
+    process plus the grading worker (start, loading the answers, every call)."""
+    from types import SimpleNamespace
+
+    from grader.grading import run_check
+    from grader.preprocessors.trusted_grading import answer_value, hidden_test_call, worker_cells
+    from grader.sandbox.proxies import active
+    from grader.sandbox.session import Session
+
+    solution = REPO / "solutions" / ASSIGNMENT / f"{notebook}.ipynb"
+    nb = nbformat.read(solution, as_version=4)
+    answers = solution_answers(solution)
+    provided, tests = {}, {}
+    for cell in nb.cells:
+        meta = cell.metadata.get("nbgrader", {})
+        if meta.get("grade_id") in answers:
+            cell.source = answers[meta["grade_id"]]
+        elif meta.get("grade") and cell.cell_type == "code":
+            tests[meta["grade_id"]] = cell.source
+        elif meta.get("locked"):
+            provided[meta["grade_id"]] = SimpleNamespace(locked=True, cell_type=cell.cell_type, source=cell.source)
+    start = time.process_time() + children_cpu()
+    with Session(worker_cells(nb, provided, set(answers), set(tests))) as session, active(session):
+        for grade_id, source in tests.items():
+            outcome, _, _ = run_check(course, grade_id, answer_value(session, hidden_test_call(source)[1]))
+            assert outcome.fraction == 1.0, outcome.report()
+    return time.process_time() + children_cpu() - start
+
+
 def children_cpu() -> float:
     r = resource.getrusage(resource.RUSAGE_CHILDREN)
     return r.ru_utime + r.ru_stime
@@ -84,27 +117,37 @@ def prepare(root: Path, strip_hidden: bool) -> None:
     write_submission(root, "solution", ASSIGNMENT, subs)
 
 
-def autograde_once(root: Path) -> tuple[float, float]:
+TRUSTED_STEP = re.compile(r"Trusted step: graded (\d+) test cells of \S+ outside the kernel in ([\d.]+) s")
+
+
+def autograde_once(root: Path) -> tuple[float, float, float]:
+    """Wall seconds, CPU seconds, and wall seconds of the trusted step (from nbgrader's log)."""
     cpu0, t0 = children_cpu(), time.perf_counter()
     run = run_nbgrader(root, "autograde", ASSIGNMENT, "--force")
     assert run.returncode == 0, run.error_lines()
-    return time.perf_counter() - t0, children_cpu() - cpu0
+    trusted = sum(float(s) for n, s in TRUSTED_STEP.findall(run.log) if int(n))
+    return time.perf_counter() - t0, children_cpu() - cpu0, trusted
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--workdir", default=str(REPO / "build" / "benchmark"))
+    parser.add_argument("--checks-only", action="store_true", help="skip the autograde runs (part 2)")
     args = parser.parse_args()
     course = load_course(REPO / "course.yaml")
 
-    print("hidden checks, in-process, reference solutions (target: <= 1 s CPU per notebook)")
+    print("hidden checks on the reference solutions (target: <= 1 s CPU per notebook)")
     print(f"  importing the check library once: {import_cost():.3f} s CPU")
     for _, nb in course.notebooks():
         cpu = [hidden_checks_cpu(course, nb.name)[0] for _ in range(args.repeats)]
         n = hidden_checks_cpu(course, nb.name)[1]
-        print(f"  {nb.name}: {n} test cells, {statistics.median(cpu):.3f} s CPU (median of {args.repeats}), "
-              f"ratio to target {statistics.median(cpu) / 1.0:.2f}")
+        trusted = [trusted_checks_cpu(course, nb.name) for _ in range(args.repeats)]
+        print(f"  {nb.name}: {n} test cells, in-process {statistics.median(cpu):.3f} s CPU, trusted step "
+              f"{statistics.median(trusted):.3f} s CPU (medians of {args.repeats}), ratio to target "
+              f"{statistics.median(trusted) / 1.0:.2f}")
+    if args.checks_only:
+        return
 
     work = Path(args.workdir)
     with_checks, without = work / "with_hidden_checks", work / "without_hidden_checks"
@@ -114,12 +157,16 @@ def main() -> None:
     for _ in range(args.repeats):  # interleaved, so drifting machine load hits both alike
         runs["without"].append(autograde_once(without))
         runs["with"].append(autograde_once(with_checks))
-    med = {k: (statistics.median(w for w, _ in v), statistics.median(c for _, c in v)) for k, v in runs.items()}
+    med = {k: (statistics.median(w for w, _, _ in v), statistics.median(c for _, c, _ in v),
+               statistics.median(t for _, _, t in v)) for k, v in runs.items()}
     print("nbgrader autograde of one full submission (target: with / without <= 1.3)")
     for k in ("without", "with"):
         print(f"  {k:7s} hidden checks: wall {med[k][0]:.2f} s, CPU {med[k][1]:.2f} s (median of {args.repeats})")
     print(f"  ratio with / without: wall {med['with'][0] / med['without'][0]:.2f}, "
           f"CPU {med['with'][1] / med['without'][1]:.2f}")
+    trusted, rest = med["with"][2], med["with"][0] - med["with"][2]
+    print(f"  trusted step (checks in the grading worker): {trusted:.2f} s wall, against {rest:.2f} s for the "
+          f"rest of the run (the kernel executing the notebooks, nbgrader): ratio {trusted / rest:.2f}")
 
 
 if __name__ == "__main__":

@@ -3,7 +3,7 @@ isolated, and how failures stay local."""
 
 from __future__ import annotations
 
-import io
+import json
 import os
 import struct
 import sys
@@ -177,22 +177,28 @@ def _read(data: bytes):
     os.write(w, data)
     os.close(w)
     try:
-        return wire.read_message(r)
+        return wire.read_message(wire.Reader(r))
     finally:
         os.close(r)
 
 
 def test_the_wire_refuses_object_arrays_pickles_and_oversized_frames():
-    buf = io.BytesIO()
-    np.save(buf, np.array([{"a": 1}], dtype=object), allow_pickle=True)
-    with pytest.raises(wire.WireError):
-        _read(_frame(b'{"op": "ok", "n_arrays": 1}') + _frame(buf.getvalue()))
+    import pickle
+
+    def message(specs):
+        return _frame(json.dumps({"op": "ok", "arrays": specs}).encode())
+
+    blob = pickle.dumps([{"a": 1}])
+    for spec, data in ((["|O", [1]], blob), (["V8", [1]], bytes(8)), ([[("a", "<f8")], [1]], bytes(8)),
+                       (["<f8", [2]], bytes(8)), (["<f8", [-1]], b""), (["<f8", "2"], bytes(16))):
+        with pytest.raises(wire.WireError):
+            _read(message([spec]) + _frame(data))
     with pytest.raises(wire.WireError, match="limit"):
         _read(struct.pack(">I", wire.MAX_FRAME + 1))
     with pytest.raises(wire.WireError, match="not JSON"):
-        _read(_frame(b"\x80\x04pickle"))
-    message, arrays = _read(_frame(b'{"op": "ok", "n_arrays": 0}'))
-    assert message["op"] == "ok" and arrays == []
+        _read(_frame(blob))
+    got, arrays = _read(message([["<f8", [2, 1]]]) + _frame(np.array([[1.5], [2.5]]).tobytes()))
+    assert got["op"] == "ok" and arrays[0].tolist() == [[1.5], [2.5]] and arrays[0].flags.writeable
 
 
 def test_hidden_test_calls_are_read_from_the_cell_source():
@@ -223,3 +229,14 @@ def test_the_hash_seed_is_fixed_so_set_order_never_changes_a_grade():
         with Session(cells) as s:
             orders.append(answer_proxy(s, "order")())
     assert orders[0] == orders[1]
+
+
+def test_heavy_modules_are_loaded_only_for_answers_that_import_them():
+    from grader.sandbox.session import PRELOAD, modules_to_preload
+
+    assert modules_to_preload([("a", "def f(x):\n    return x")]) == PRELOAD
+    wanted = modules_to_preload([("a", "import scipy\nfrom matplotlib import colors\n"),
+                                 ("b", "def g():\n    from scipy.special import logsumexp\n")])
+    assert {"scipy.special", "scipy.linalg", "scipy.ndimage", "matplotlib.colors"} <= set(wanted)
+    with Session([("a", "from scipy.special import logsumexp\ndef f(x):\n    return logsumexp(x)\n")]) as s:
+        assert answer_proxy(s, "f")(np.zeros(2)) == pytest.approx(np.log(2))

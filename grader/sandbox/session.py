@@ -8,6 +8,7 @@ worker with the same cells.
 
 from __future__ import annotations
 
+import ast
 import builtins
 import json
 import os
@@ -25,13 +26,34 @@ import numpy as np
 from . import worker as wire
 
 WORKER_SOURCE = Path(wire.__file__).read_text(encoding="utf-8")
-# What an answer may import: loaded before the worker's file system is emptied. numpy and the standard
-# library's usual modules; scipy.special and scipy.linalg (logsumexp, solvers), and the two that
-# CS231n's feature code uses, matplotlib.colors and scipy.ndimage.
+# What an answer may import, loaded before the worker's file system is emptied: numpy and the usual
+# standard library always; the heavier modules below only when the worker's cells import them (or a
+# package of theirs): scipy's special functions (logsumexp), linear algebra and image filters, and
+# matplotlib.colors, which CS231n's feature code uses.
 PRELOAD = ["numpy", "numpy.linalg", "numpy.random", "numpy.fft", "math", "cmath", "random", "itertools",
            "functools", "collections", "operator", "heapq", "bisect", "copy", "time", "re", "string",
            "statistics", "warnings", "colorsys", "dataclasses", "typing", "traceback", "ctypes", "socket",
-           "encodings.idna", "scipy.special", "scipy.linalg", "matplotlib.colors", "scipy.ndimage"]
+           "encodings.idna"]
+PRELOAD_WHEN_IMPORTED = ["scipy.special", "scipy.linalg", "scipy.ndimage", "scipy.signal", "matplotlib.colors",
+                         "fractions", "decimal", "json", "struct", "array"]
+
+
+def modules_to_preload(cells: list[tuple[str, str]]) -> list[str]:
+    named = set()
+    for _, source in cells:
+        try:
+            tree = ast.parse(source)
+        except SyntaxError:
+            continue
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import):
+                named.update(alias.name for alias in node.names)
+            elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+                named.add(node.module)
+                named.update(f"{node.module}.{alias.name}" for alias in node.names)
+    wanted = [m for m in PRELOAD_WHEN_IMPORTED
+              if any(m == n or m.startswith(n + ".") or n.startswith(m + ".") for n in named)]
+    return PRELOAD + wanted
 
 
 class WorkerFailure(Exception):
@@ -44,9 +66,6 @@ class StudentError(Exception):
     def __init__(self, type_name: str, message: str):
         super().__init__(message)
         self.type_name = type_name
-
-    def __str__(self):
-        return super().__str__()
 
 
 @dataclass
@@ -88,7 +107,7 @@ class Session:
         self._workdir = tempfile.TemporaryDirectory(prefix="worker-")
         os.chmod(self._workdir.name, 0o777)  # its root, or where there are no namespaces, its working folder
         config = {
-            "path": _module_path(), "fds": [to_worker_r, from_worker_w], "preload": PRELOAD,
+            "path": _module_path(), "fds": [to_worker_r, from_worker_w], "preload": modules_to_preload(self.cells),
             "root": self._workdir.name, "uid": os.getuid(), "gid": os.getgid(),
             "limits": {"RLIMIT_AS": self.limits.memory_bytes, "RLIMIT_CPU": self.limits.cpu_seconds,
                        "RLIMIT_FSIZE": self.limits.file_bytes, "RLIMIT_CORE": 0,
@@ -107,12 +126,13 @@ class Session:
         os.close(to_worker_r)
         os.close(from_worker_w)
         self._w, self._r = to_worker_w, from_worker_r
+        self._reader = wire.Reader(from_worker_r)
         os.set_blocking(self._w, False)
         os.set_blocking(self._r, False)
         self.generation += 1
         self.instances = {}
         deadline = time.monotonic() + max(30.0, self.limits.timeout_seconds)
-        message, _ = wire.read_message(self._r, self._waiter(deadline))
+        message, _ = wire.read_message(self._reader, self._waiter(deadline))
         if message.get("op") != "ready":
             raise WorkerFailure("the worker did not start")
         self.applied = message.get("applied", {})
@@ -194,10 +214,10 @@ class Session:
         wait = self._waiter(deadline)
         try:
             self._send(message, values, wait)
-            reply, arrays = wire.read_message(self._r, wait)
+            reply, arrays = wire.read_message(self._reader, wait)
             while reply.get("op") == "callback":
                 self._serve_callback(reply, arrays, wait)
-                reply, arrays = wire.read_message(self._r, wait)
+                reply, arrays = wire.read_message(self._reader, wait)
             if reply.get("op") == "ok":
                 value = self.codec.decode(reply.get("value"), arrays)
                 changed = self.codec.decode(reply.get("after", None), arrays) or []
@@ -224,7 +244,6 @@ class Session:
         arrays: list = []
         for key, value in values.items():
             message[key] = self.codec.encode(value, arrays)
-        message["n_arrays"] = len(arrays)
         wire.write_message(self._w, message, arrays, wait)
 
     def _serve_callback(self, message: dict, arrays: list, wait) -> None:

@@ -2,19 +2,20 @@
 
 The trusted side starts it as `python -S -s -P -c <this file's text>` with an environment of its own
 (see session.py), so it imports nothing from the course: `-P` keeps the working directory off the
-module path, `-S -s` keep site-packages' `.pth` files (an editable install of this package) from running. Before any
-student code runs, `lock_down` applies the limits and, on Linux where the system allows, leaves it
-an empty file system, no network and an unprivileged user. The trusted side imports this module too, for the wire format below: one definition
-of how values travel, on both sides.
+module path, `-S -s` keep site-packages' `.pth` files (an editable install of this package) from
+running. Before any student code runs, `lock_down` applies the limits and, on Linux where the system
+allows, leaves it an empty file system, no network and an unprivileged user. The trusted side imports
+this module too, for the wire format below: one definition of how values travel, on both sides.
 
-Wire format: frames of a 4-byte big-endian length and a body. A message is one JSON frame followed
-by the `.npy` frames of the arrays it references ({"t": "nd", "i": k}). Arrays are written and read
-with pickling disabled; anything that is not plain data travels as a reference number.
+Wire format: frames of a 4-byte big-endian length and a body. A message is one JSON frame followed by
+one frame per array it references ({"t": "nd", "i": k}): the array's raw bytes, whose dtype and shape
+the JSON gives (`"arrays": [[dtype, shape], ...]`). Only plain numeric dtypes are accepted, and the
+byte count must match: nothing is ever unpickled or evaluated. Anything that is not plain data
+travels as a reference number.
 """
 
 from __future__ import annotations
 
-import io
 import json
 import os
 import struct
@@ -23,6 +24,7 @@ import sys
 MAX_FRAME = 256 * 2**20
 MAX_DEPTH = 20
 ARRAY_KINDS = "biufc"   # bool, integers, floats, complex: plain numbers only, never objects
+MAX_NDIM = 32
 
 
 class WireError(Exception):
@@ -31,13 +33,8 @@ class WireError(Exception):
 
 def write_message(fd: int, message: dict, arrays: list, wait=None) -> None:
     """`wait(fd, "w")`, if given, runs before each write: the trusted side's deadline."""
-    import numpy as np
-
-    frames = [json.dumps(message, allow_nan=True).encode("utf-8")]
-    for arr in arrays:
-        buf = io.BytesIO()
-        np.save(buf, arr, allow_pickle=False)
-        frames.append(buf.getvalue())
+    message["arrays"] = [[arr.dtype.str, list(arr.shape)] for arr in arrays]
+    frames = [json.dumps(message, allow_nan=True).encode("utf-8")] + [arr.tobytes() for arr in arrays]
     data = b"".join(struct.pack(">I", len(f)) + f for f in frames)
     view = memoryview(data)
     while view:
@@ -50,49 +47,67 @@ def write_message(fd: int, message: dict, arrays: list, wait=None) -> None:
         view = view[n:]
 
 
-def _read_exactly(fd: int, n: int, wait=None) -> bytes:
-    chunks, left = [], n
-    while left:
-        if wait:
-            wait(fd, "r")
-        try:
-            chunk = os.read(fd, min(left, 1 << 20))
-        except BlockingIOError:
-            continue
-        if not chunk:
-            raise EOFError("the other side closed the channel")
-        chunks.append(chunk)
-        left -= len(chunk)
-    return b"".join(chunks)
+class Reader:
+    """Reads frames from a file descriptor through a buffer: one read for a whole small message,
+    not one per length prefix and body."""
+
+    def __init__(self, fd: int):
+        self.fd = fd
+        self.buffer = bytearray()
+
+    def read_exactly(self, n: int, wait=None) -> bytes:
+        while len(self.buffer) < n:
+            if wait:
+                wait(self.fd, "r")
+            try:
+                chunk = os.read(self.fd, max(1 << 16, n - len(self.buffer)))
+            except BlockingIOError:
+                continue
+            if not chunk:
+                raise EOFError("the other side closed the channel")
+            self.buffer += chunk
+        data = bytes(self.buffer[:n])
+        del self.buffer[:n]
+        return data
+
+    def frame(self, wait=None) -> bytes:
+        (size,) = struct.unpack(">I", self.read_exactly(4, wait))
+        if size > MAX_FRAME:
+            raise WireError(f"a frame of {size} bytes (the limit is {MAX_FRAME})")
+        return self.read_exactly(size, wait)
 
 
-def _read_frame(fd: int, wait=None) -> bytes:
-    (size,) = struct.unpack(">I", _read_exactly(fd, 4, wait))
-    if size > MAX_FRAME:
-        raise WireError(f"a frame of {size} bytes (the limit is {MAX_FRAME})")
-    return _read_exactly(fd, size, wait)
-
-
-def read_message(fd: int, wait=None) -> tuple[dict, list]:
+def read_message(reader: Reader, wait=None) -> tuple[dict, list]:
     """`wait(fd, "r")`, if given, runs before each read: the trusted side's deadline."""
+    try:
+        message = json.loads(reader.frame(wait).decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise WireError(f"a message that is not JSON ({exc})") from None
+    if not isinstance(message, dict) or not isinstance(message.get("arrays", []), list):
+        raise WireError("a message that is not a JSON object")
+    return message, [_array(spec, reader.frame(wait)) for spec in message.get("arrays", [])]
+
+
+def _array(spec, data: bytes):
+    """A numeric array from its raw bytes, after checking its dtype, shape and size."""
     import numpy as np
 
     try:
-        message = json.loads(_read_frame(fd, wait).decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise WireError(f"a message that is not JSON ({exc})") from None
-    if not isinstance(message, dict) or not isinstance(message.get("n_arrays", 0), int):
-        raise WireError("a message that is not a JSON object")
-    arrays = []
-    for _ in range(message.get("n_arrays", 0)):
-        try:
-            arr = np.load(io.BytesIO(_read_frame(fd, wait)), allow_pickle=False)
-        except (ValueError, OSError, EOFError) as exc:
-            raise WireError(f"an array that is not a plain .npy ({exc})") from None
-        if arr.dtype.kind not in ARRAY_KINDS or arr.dtype.fields is not None:
-            raise WireError(f"an array of dtype {arr.dtype} (only numbers travel)")
-        arrays.append(arr)
-    return message, arrays
+        dtype_str, shape = spec
+        dtype = np.dtype(dtype_str) if isinstance(dtype_str, str) and len(dtype_str) <= 4 else None
+    except (TypeError, ValueError):
+        dtype = None
+    if dtype is None or dtype.kind not in ARRAY_KINDS or dtype.fields is not None or dtype.subdtype is not None:
+        raise WireError(f"an array of dtype {spec!r:.40} (only numbers travel)")
+    if not (isinstance(shape, list) and len(shape) <= MAX_NDIM
+            and all(type(n) is int and 0 <= n <= MAX_FRAME for n in shape)):
+        raise WireError(f"an array of shape {shape!r:.40}")
+    count = 1
+    for n in shape:
+        count *= n
+    if count * dtype.itemsize != len(data):
+        raise WireError(f"an array of {len(data)} bytes for shape {shape} and dtype {dtype}")
+    return np.frombuffer(bytearray(data), dtype=dtype).reshape(shape)
 
 
 class Codec:
@@ -260,7 +275,7 @@ class CallbackFailed(Exception):
 
 class Worker:
     def __init__(self, rfd: int, wfd: int):
-        self.rfd, self.wfd = rfd, wfd
+        self.reader, self.wfd = Reader(rfd), wfd
         self.objects: dict[int, object] = {}
         self.codec = WorkerCodec(self)
         self.namespace = {"__name__": "__main__", "__builtins__": __builtins__}
@@ -275,7 +290,6 @@ class Worker:
         arrays: list = []
         for name, value in value_fields.items():
             message[name] = self.codec.encode(value, arrays)
-        message["n_arrays"] = len(arrays)
         write_message(self.wfd, message, arrays)
 
     def callback(self, cb_id: int, name: str):
@@ -291,7 +305,7 @@ class Worker:
 
     def serve(self, until_reply: bool = False):
         while True:
-            message, arrays = read_message(self.rfd)
+            message, arrays = read_message(self.reader)
             op = message.get("op")
             if op in ("return", "raise"):
                 if until_reply:
