@@ -240,3 +240,19 @@ def test_heavy_modules_are_loaded_only_for_answers_that_import_them():
     assert {"scipy.special", "scipy.linalg", "scipy.ndimage", "matplotlib.colors"} <= set(wanted)
     with Session([("a", "from scipy.special import logsumexp\ndef f(x):\n    return logsumexp(x)\n")]) as s:
         assert answer_proxy(s, "f")(np.zeros(2)) == pytest.approx(np.log(2))
+
+
+@pytest.mark.skipif(not LINUX_ROOT, reason="the read-only kernel needs Linux namespaces (root here)")
+def test_the_kernel_launcher_leaves_only_a_private_home_writable(tmp_path):
+    import subprocess
+
+    from grader.sandbox.kernel import LAUNCHER
+
+    home, target = tmp_path / "home", tmp_path / "written_by_the_kernel"
+    home.mkdir()
+    code = (f"import os; open(os.path.join(os.environ['HOME'], 'cache'), 'w').write('ok'); "
+            f"print('home writable'); open({str(target)!r}, 'w')")
+    proc = subprocess.run([sys.executable, "-I", str(LAUNCHER), str(home), "--", sys.executable, "-c", code],
+                          capture_output=True, text=True)
+    assert "home writable" in proc.stdout and "Read-only file system" in proc.stderr
+    assert not target.exists() and not any(home.iterdir())   # the home was private to the kernel

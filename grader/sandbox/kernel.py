@@ -11,6 +11,7 @@ still grades every test cell.
 from __future__ import annotations
 
 import sys
+import tempfile
 from pathlib import Path
 
 from jupyter_client.manager import AsyncKernelManager
@@ -24,7 +25,10 @@ LAUNCHER = Path(__file__).with_name("readonly_launcher.py")
 class ReadOnlyKernelManager(AsyncKernelManager):
     def format_kernel_cmd(self, extra_arguments=None) -> list[str]:
         command = super().format_kernel_cmd(extra_arguments)
-        return [sys.executable, "-I", str(LAUNCHER), "--", *command]
+        # An empty folder for the kernel's private home (a tmpfs the launcher mounts on it); removed
+        # with this manager.
+        self._home = tempfile.TemporaryDirectory(prefix="kernel-home-")
+        return [sys.executable, "-I", str(LAUNCHER), self._home.name, "--", *command]
 
 
 class ReadOnlyExecute(Execute):

@@ -1,11 +1,13 @@
-"""Starts the student's kernel on a read-only file system: `python -I readonly_launcher.py -- <kernel command>`.
+"""Starts the student's kernel on a read-only file system:
+`python -I readonly_launcher.py <home> -- <kernel command>`.
 
 Runs before the kernel, as a plain script (it imports nothing from the course). On Linux it enters a
-private mount namespace (a user namespace too when not root), makes every mount read-only there, gives
-the kernel fresh private /tmp, /var/tmp and /dev/shm, and empties the capability bounding set, so the
-kernel (executed next) can write neither the course (gradebook, solutions, grader, environment) nor
-the Python installation, nor leave anything on disk for a later step to find, nor undo any of it.
-Where the system refuses, the kernel starts unchanged and the launcher says why on stderr.
+private mount namespace (a user namespace too when not root), makes every mount read-only there, mounts
+a fresh private tmpfs on the empty folder <home> (the kernel's HOME and TMPDIR, where IPython and
+matplotlib keep their settings and caches), and empties the capability bounding set. The kernel
+(executed next) can then write neither the course (gradebook, solutions, grader, environment) nor the
+Python installation, nor leave anything on disk for a later step to find, nor undo any of it. Where
+the system refuses, the kernel starts unchanged and the launcher says why on stderr.
 """
 
 import ctypes
@@ -16,7 +18,6 @@ CLONE_NEWNS, CLONE_NEWUSER = 0x00020000, 0x10000000
 MS_RDONLY, MS_NOSUID, MS_NODEV, MS_REMOUNT, MS_BIND, MS_REC, MS_PRIVATE = 1, 2, 4, 32, 4096, 1 << 14, 1 << 18
 KEPT_FLAGS = 2 | 4 | 8 | 1024 | 2048 | 4096   # nosuid, nodev, noexec, noatime, nodiratime, relatime (statvfs = MS_ values)
 PR_CAPBSET_DROP, PR_SET_NO_NEW_PRIVS = 24, 38
-PRIVATE = ("/tmp", "/var/tmp", "/dev/shm")
 
 
 def mount_points() -> list[str]:
@@ -25,7 +26,7 @@ def mount_points() -> list[str]:
     return [p.encode().decode("unicode_escape") for p in points]
 
 
-def confine(connection_file: str | None) -> str | None:
+def confine(home: str) -> str | None:
     """None on success, else why not."""
     if not sys.platform.startswith("linux"):
         return "not Linux"
@@ -40,27 +41,15 @@ def confine(connection_file: str | None) -> str | None:
                 fh.write(text)
     if libc.mount(None, b"/", None, MS_REC | MS_PRIVATE, None) != 0:
         return f"mount refused ({os.strerror(ctypes.get_errno())})"
-    connection = None
-    if connection_file:
-        with open(connection_file, "rb") as fh:
-            connection = fh.read()
-    failed = []
     for point in mount_points():
         try:
             kept = os.statvfs(point).f_flag & KEPT_FLAGS
         except OSError:
             continue
-        if libc.mount(None, point.encode(), None, MS_REMOUNT | MS_BIND | MS_RDONLY | kept, None) != 0:
-            failed.append(point)
-    if "/" in failed:
-        return f"the root could not be made read-only ({os.strerror(ctypes.get_errno())})"
-    for folder in PRIVATE:
-        if os.path.isdir(folder):
-            libc.mount(b"tmpfs", folder.encode(), b"tmpfs", MS_NOSUID | MS_NODEV, b"mode=1777,size=512m")
-    if connection is not None and not os.path.exists(connection_file):
-        os.makedirs(os.path.dirname(connection_file), exist_ok=True)
-        with open(connection_file, "wb") as fh:
-            fh.write(connection)
+        if libc.mount(None, point.encode(), None, MS_REMOUNT | MS_BIND | MS_RDONLY | kept, None) != 0 and point == "/":
+            return f"the root could not be made read-only ({os.strerror(ctypes.get_errno())})"
+    if libc.mount(b"tmpfs", home.encode(), b"tmpfs", MS_NOSUID | MS_NODEV, b"mode=0700,size=512m") != 0:
+        return f"no private home ({os.strerror(ctypes.get_errno())})"
     for cap in range(64):
         libc.prctl(PR_CAPBSET_DROP, cap, 0, 0, 0)
     libc.prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0)
@@ -68,15 +57,13 @@ def confine(connection_file: str | None) -> str | None:
 
 
 def main() -> None:
-    sep, *command = sys.argv[1:]
+    home, sep, *command = sys.argv[1:]
     if sep != "--" or not command:
-        sys.exit("usage: readonly_launcher.py -- <kernel command>")
-    connection_file = command[command.index("-f") + 1] if "-f" in command[:-1] else None
-    why_not = confine(connection_file)
+        sys.exit("usage: readonly_launcher.py <home> -- <kernel command>")
+    why_not = confine(home)
     if why_not:
         print(f"grader: the kernel's file system stays writable ({why_not})", file=sys.stderr)
-    else:
-        os.environ["HOME"] = "/tmp"   # IPython's and matplotlib's settings and caches go to the private /tmp
+    os.environ["HOME"] = os.environ["TMPDIR"] = home
     os.execvp(command[0], command)
 
 
