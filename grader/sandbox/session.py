@@ -81,10 +81,10 @@ class Limits:
 class Session:
     cells: list[tuple[str, str]]                  # (label, source) of the code the worker loads
     limits: Limits = field(default_factory=Limits)
-    load_errors: list[tuple[str, str]] = field(default_factory=list)
-    applied: dict = field(default_factory=dict)
-    failed: dict[str, str] = field(default_factory=dict)  # answer name -> why its worker failed
-    generation: int = 0
+    load_errors: list[tuple[str, str]] = field(default_factory=list, init=False)  # (cell label, error)
+    applied: dict = field(default_factory=dict, init=False)   # what lock_down applied, for the log
+    failed: dict[str, str] = field(default_factory=dict, init=False)  # answer name -> why its worker failed
+    generation: int = field(default=0, init=False)            # worker restarts: stale references fail
 
     def __post_init__(self):
         self._proc = None
