@@ -13,7 +13,6 @@ Two kinds:
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
@@ -203,4 +202,3 @@ def write_attack(attack: Attack, folder: Path, release: Path, answers: dict[str,
     nbformat.write(nb, folder / f"{NOTEBOOK}.ipynb")
 
 
-__all__ = ["ATTACKS", "Attack", "NOTEBOOK", "write_attack", "json"]
