@@ -62,9 +62,17 @@ class Outcome:
     points: float
     results: list[Result] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    basic: Result | None = None   # the basic case that gates every criterion's credit, if the check has one
+
+    @property
+    def gated(self) -> bool:
+        """The basic case failed: the cell earns nothing, whatever else holds."""
+        return self.basic is not None and not self.basic.passed
 
     @property
     def fraction(self) -> float:
+        if self.gated:
+            return 0.0
         total = sum(r.weight for r in self.results)
         if total == 0:
             return 0.0
@@ -76,9 +84,17 @@ class Outcome:
         return float(round(self.points * self.fraction, 3))
 
     def report(self) -> str:
+        if self.gated:
+            lines = [f"{self.grade_id}: 0 / {self.points:g} points (the basic case failed)", *self.basic.lines(),
+                     "        This cell's other criteria earn points only once your function does its job on",
+                     "        this basic case, so they were not run."]
+            lines.extend(self.notes)
+            return "\n".join(lines)
         passed = sum(r.passed for r in self.results)
         head = f"{self.grade_id}: {self.score:g} / {self.points:g} points ({passed} of {len(self.results)} checks passed)"
         lines = [head]
+        if self.basic is not None:
+            lines.extend(self.basic.lines())
         for r in self.results:
             lines.extend(r.lines())
         lines.extend(self.notes)

@@ -8,7 +8,8 @@ def assert_names_cause(outcome, cause: str) -> None:
     criterion whose likely cause contains `cause`."""
     report = outcome.report()
     assert "FAIL" in report and "expected:" in report and "got:" in report, report
-    causes = [r.cause for r in outcome.results if not r.passed]
+    failed = ([outcome.basic] if outcome.gated else []) + [r for r in outcome.results if not r.passed]
+    causes = [r.cause for r in failed]
     assert any(cause in c for c in causes), f"no failed criterion names {cause!r}:\n{report}"
     assert "likely cause: " in report
 
@@ -20,5 +21,9 @@ def assert_bug_effect(outcome, bug: str, check: str, *, loses: bool) -> None:
         assert outcome.fraction < 1.0, f"{bug} should lose points on {check}:\n{outcome.report()}"
         failed = [r for r in outcome.results if not r.passed]
         assert all(r.expected and r.got for r in failed), outcome.report()
+    elif outcome.gated:
+        # The bug breaks the function's basic case, so no cell of the function earns credit
+        # (DESIGN.md principle 10): the basic case must still say what went wrong.
+        assert outcome.basic.expected and outcome.basic.got, outcome.report()
     else:
         assert outcome.fraction == 1.0, f"{bug} should not lose points on {check}:\n{outcome.report()}"

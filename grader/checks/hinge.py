@@ -9,7 +9,7 @@ from ..reference.losses import hinge_losses
 from .calls import as_array, require_callable
 from .problems import LECTURE_HINGE_LOSSES, LECTURE_LABELS, LECTURE_SCORES, fmt
 from .properties import each_holds_for_all, scored_examples
-from .registry import check
+from .registry import BasicCase, check
 
 
 def _call(fn, scores, y) -> np.ndarray:
@@ -42,19 +42,20 @@ def _expect_values(fn, scores, y, what):
         raise Failure(f"{fmt(expected)} for {what}", fmt(got), _cause(scores, y, got))
 
 
-@check("hinge_lecture_example")
+def _lecture_values(fn, ctx: CheckContext):
+    got = _call(fn, LECTURE_SCORES, LECTURE_LABELS)
+    if not np.allclose(got, LECTURE_HINGE_LOSSES, atol=1e-9):
+        raise Failure(f"{fmt(LECTURE_HINGE_LOSSES)} (cat, car, frog)", fmt(got),
+                      _cause(LECTURE_SCORES, LECTURE_LABELS, got))
+
+
+LECTURE = BasicCase("the lecture's cat/car/frog losses 2.9, 0, 12.9 (mean 5.27)", _lecture_values)
+
+
+@check("hinge_lecture_example", basic=LECTURE)
 def lecture_example(fn, ctx: CheckContext):
-    def shape():
-        _call(fn, LECTURE_SCORES, LECTURE_LABELS)
-
-    def values():
-        got = _call(fn, LECTURE_SCORES, LECTURE_LABELS)
-        if not np.allclose(got, LECTURE_HINGE_LOSSES, atol=1e-9):
-            raise Failure(f"{fmt(LECTURE_HINGE_LOSSES)} (cat, car, frog)", fmt(got),
-                          _cause(LECTURE_SCORES, LECTURE_LABELS, got))
-
-    yield ctx.run("returns one loss per example, shape (3,)", shape)
-    yield ctx.run("the lecture's cat/car/frog losses 2.9, 0, 12.9 (mean 5.27)", values, weight=2)
+    yield ctx.run("returns one loss per example, shape (3,)", lambda: _call(fn, LECTURE_SCORES, LECTURE_LABELS))
+    yield ctx.run(LECTURE.checked, lambda: _lecture_values(fn, ctx), weight=2)
 
 
 @check("hinge_values")
@@ -69,7 +70,7 @@ def values(fn, ctx: CheckContext):
                       lambda s=scores, y=y, w=what: _expect_values(fn, s, y, w))
 
 
-@check("hinge_properties")
+@check("hinge_properties", basic=LECTURE)
 def properties(fn, ctx: CheckContext):
     def nonnegative(args):
         scores, y = args["scores"], args["y"]

@@ -1,22 +1,50 @@
-"""Check registry: course.yaml names a check for every autograded test cell."""
+"""Check registry: course.yaml names a check for every autograded test cell.
+
+A check may declare a *basic case*: the function doing its job on one small, ordinary input. Every
+criterion of the cell earns credit only once the basic case holds (DESIGN.md principle 10), so an
+answer that ignores its inputs (zeros, a constant, an echoed input, random numbers) scores 0 on the
+properties it would satisfy trivially.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Callable, Iterable
 
 from ..outcome import CheckContext, Result
 
 CheckFn = Callable[[object, CheckContext], Iterable[Result]]
+
+
+@dataclass(frozen=True)
+class BasicCase:
+    """What the function must get right before any other criterion of a cell earns credit.
+
+    `body(answer, ctx)` raises `Failure` (or lets the student's exception through) when the answer
+    does not do its job on the basic case. Shared by the checks of one function family."""
+
+    checked: str
+    body: Callable[[object, CheckContext], None]
+
+    def run(self, answer, ctx: CheckContext) -> Result:
+        return ctx.run(self.checked, lambda: self.body(answer, ctx))
+
+
 CHECKS: dict[str, CheckFn] = {}
+BASIC_CASES: dict[str, BasicCase] = {}
 
 
-def check(name: str) -> Callable[[CheckFn], CheckFn]:
-    """Register `fn(answer, ctx) -> iterable of Result` under `name` (the `check:` of course.yaml)."""
+def check(name: str, basic: BasicCase | None = None) -> Callable[[CheckFn], CheckFn]:
+    """Register `fn(answer, ctx) -> iterable of Result` under `name` (the `check:` of course.yaml),
+    with the basic case that gates its credit (None: every criterion is itself a value check that an
+    answer ignoring its inputs fails)."""
 
     def register(fn: CheckFn) -> CheckFn:
         if name in CHECKS:
             raise ValueError(f"two checks are named {name!r}")
         CHECKS[name] = fn
+        if basic is not None:
+            BASIC_CASES[name] = basic
         return fn
 
     return register
@@ -28,3 +56,7 @@ def is_check(name: str) -> bool:
 
 def get_check(name: str) -> CheckFn:
     return CHECKS[name]
+
+
+def get_basic_case(name: str) -> BasicCase | None:
+    return BASIC_CASES.get(name)
