@@ -45,8 +45,9 @@ def fill_answers(release_path: Path, answers: dict[str, str]) -> nbformat.Notebo
 @dataclass(frozen=True)
 class CorpusEntry:
     """One answer for one graded function, a file grader/corpus/<kind>/<notebook>/<name>.py: a mutant
-    (one realistic mistake, must lose points on its function) or a variant (a different but correct
-    implementation, must keep every point)."""
+    (one realistic mistake, must lose points on its function), a variant (a different but correct
+    implementation, must keep every point) or a do-nothing answer (ignores its inputs, must score 0 on
+    every cell of its function)."""
 
     name: str
     notebook: str
@@ -80,12 +81,17 @@ def variants(notebook: str | None = None) -> list[CorpusEntry]:
     return corpus("variants", notebook)
 
 
+def do_nothing(notebook: str | None = None) -> list[CorpusEntry]:
+    """Answers that ignore their inputs (zeros, a constant, an echoed input, random numbers): each
+    must score 0 on every cell of its function (DESIGN.md principle 10)."""
+    return corpus("do_nothing", notebook)
+
+
 def mutant(name: str) -> CorpusEntry:
     for m in mutants():
         if m.name == name:
             return m
     raise KeyError(name)
-
 
 
 def write_submission(course_root: Path, student: str, assignment: str, notebooks: dict[str, nbformat.NotebookNode]) -> Path:
