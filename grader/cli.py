@@ -49,20 +49,20 @@ def _corpus_tables(result, console, *, all_entries: bool) -> None:
     """The entries (all, or only those that went wrong) and the kill summary per function."""
     from rich.table import Table
 
-    colour = {"killed": "green", "passes": "green", "survived": "red", "failed": "red",
-              "isolation defect": "red", "not graded": "red"}
+    colour = {"killed": "green", "passes": "green", "earns nothing": "green", "survived": "red", "failed": "red",
+              "isolation defect": "red", "earns points": "red", "not graded": "red"}
     shown = [e for e in result.entries if all_entries or not e.ok]
     if shown:
         table = Table(title="corpus: one submission per entry" if all_entries else "corpus entries that went wrong")
-        for col in ("entry", "kind", "function", "points lost", "on which cells", "verdict"):
-            table.add_column(col, justify="right" if col == "points lost" else "left")
+        for col in ("entry", "kind", "function", "points lost (earned)", "on which cells", "verdict"):
+            table.add_column(col, justify="right" if col.startswith("points") else "left")
         for e in shown:
             cells = ", ".join(f"{gid} -{v:.4g}" for gid, v in sorted(e.lost.items())) or "-"
             table.add_row(e.name, e.kind, e.function, f"{sum(e.lost.values()):.4g}", cells,
                           f"[{colour[e.verdict]}]{e.verdict}[/{colour[e.verdict]}]")
         console.print(table)
     summary = Table(title="per function")
-    for col in ("notebook", "function", "mutants", "killed", "variants", "passing"):
+    for col in ("notebook", "function", "mutants", "killed", "variants", "passing", "do-nothing", "at 0"):
         summary.add_column(col, justify="left" if col in ("notebook", "function") else "right")
     # Every graded function, in the course's order, so one the corpus does not cover shows as 0.
     functions = {key: [] for key in result.functions}
@@ -71,10 +71,11 @@ def _corpus_tables(result, console, *, all_entries: bool) -> None:
     for (nb, fn), group in functions.items():
         m = [e for e in group if e.kind == "mutant"]
         v = [e for e in group if e.kind == "variant"]
+        idle = [e for e in group if e.kind == "do_nothing"]
         killed = sum(e.verdict == "killed" for e in m)
         style = "green" if killed == len(m) and m else ("yellow" if not m else "red")
         summary.add_row(nb, fn, str(len(m)), f"[{style}]{killed}[/{style}]", str(len(v)),
-                        str(sum(e.ok for e in v)))
+                        str(sum(e.ok for e in v)), str(len(idle)), str(sum(e.ok for e in idle)))
     console.print(summary)
 
 
@@ -152,14 +153,15 @@ def main(argv: list[str] | None = None) -> int:
     batch.add_argument("--keep", type=Path, help="keep the graded course copies in this new or empty folder")
     batch.add_argument("--json", type=Path, help="also write the result to this JSON file")
     p = sub.add_parser("corpus", parents=[batch],
-                       help="grade every mutant and correct variant with real nbgrader; exit 1 unless every "
-                            "mutant is killed on its own function only and every variant keeps every point")
-    p.add_argument("--only", choices=["mutants", "variants"])
+                       help="grade every mutant, correct variant and do-nothing answer with real nbgrader; exit 1 "
+                            "unless every mutant is killed on its own function only, every variant keeps every "
+                            "point and every do-nothing answer scores 0")
+    p.add_argument("--only", choices=["mutants", "variants", "do_nothing"])
     p.add_argument("--notebook", help="only the entries of this notebook")
     p.set_defaults(func=cmd_corpus)
     p = sub.add_parser("ci", parents=[batch],
                        help="the instructors' guard: release in sync and leak-free, solution full marks, stubs "
-                            "zero, the whole corpus, determinism; exit 1 if any fails")
+                            "and do-nothing answers zero, the whole corpus, determinism; exit 1 if any fails")
     p.set_defaults(func=cmd_ci)
     args = parser.parse_args(argv)
     try:

@@ -28,8 +28,8 @@ from .demo import copy_course
 from .nbgrader_cli import run_nbgrader, run_nbgrader_concurrently
 from .release_check import release_leaks, stale_release
 from .scores import gradebook_scores
-from .submissions import (CorpusEntry, build_submission, mutant, mutants, solution_answers, variants,
-                          write_submission)
+from .submissions import (CorpusEntry, build_submission, do_nothing, mutant, mutants, solution_answers,
+                          variants, write_submission)
 
 ASSIGNMENT = "lecture3"
 KEEP_MARKER = ".grader-corpus-run"  # lets --keep recreate a folder only when a previous run made it
@@ -47,6 +47,7 @@ REPEAT_PREFIXES = ("0", "m", "zz")
 MIXED_MUTANTS = ("svm_vectorized_reg_gradient_missing", "l1_no_abs", "rel_error_no_floor",
                  "sample_minibatch_two_draws", "color_hist_not_normalized")
 STUBS = "stubs"
+DO_NOTHING = "do_nothing"  # do_nothing_<k>: the stubs with the k-th do-nothing answer of every function
 BROKEN = "broken_json"  # notebooks that are not valid JSON: nbgrader must report them and grade the rest
 
 
@@ -73,20 +74,40 @@ class Submission:
 
 
 def corpus_entries(only: str | None = None, notebook: str | None = None) -> list[tuple[str, CorpusEntry]]:
-    """(kind, entry) of the corpus, kind "mutant" or "variant"."""
+    """(kind, entry) of the corpus, kind "mutant", "variant" or "do_nothing"."""
     out = []
     if only in (None, "mutants"):
         out += [("mutant", e) for e in mutants(notebook)]
     if only in (None, "variants"):
         out += [("variant", e) for e in variants(notebook)]
+    if only in (None, "do_nothing"):
+        out += [("do_nothing", e) for e in do_nothing(notebook)]
     return out
+
+
+def do_nothing_groups(entries: list[CorpusEntry], notebooks: list[str]) -> list[Submission]:
+    """Do-nothing answers share submissions: the k-th one of every function goes into `do_nothing_<k>`,
+    the stubs otherwise, so `do_nothing_0` is a whole assignment of do-nothing answers. A check calls
+    only the function it grades, so each function's cells judge its own answer; the submission as a
+    whole must score 0 (its questions are left as released)."""
+    by_function: dict[str, list[CorpusEntry]] = {}
+    for e in entries:
+        by_function.setdefault(e.function, []).append(e)
+    groups = max((len(v) for v in by_function.values()), default=0)
+    subs = []
+    for k in range(groups):
+        chosen = tuple(v[k] for v in by_function.values() if k < len(v))
+        names = [nb for nb in notebooks if any(e.notebook == nb for e in chosen)]
+        subs.append(Submission(f"{DO_NOTHING}_{k}", tuple(notebooks if k == 0 else names), chosen, solved=False))
+    return subs
 
 
 def plan(notebooks: list[str], entries: list[tuple[str, CorpusEntry]], *, guards: bool) -> list[Submission]:
     """The submissions of one batch: the corpus entries and, with `guards`, three copies each of the
     solution and of a five-notebook submission with one mutant per notebook, the stubs and a broken
     submission."""
-    subs = [Submission(e.name, (e.notebook,), (e,)) for _, e in entries]
+    subs = [Submission(e.name, (e.notebook,), (e,)) for kind, e in entries if kind != "do_nothing"]
+    subs += do_nothing_groups([e for kind, e in entries if kind == "do_nothing"], notebooks)
     if guards:
         mixed = tuple(mutant(name) for name in MIXED_MUTANTS)
         for prefix in REPEAT_PREFIXES:
@@ -133,6 +154,7 @@ class Graded:
     position: int                       # 1-based place in its shard's grading order
     of: int                             # submissions in that shard
     cells: dict[str, float] | None      # grade_id -> score; None: not in the gradebook
+    feedback: dict[str, str] = field(default_factory=dict, repr=False)  # grade_id -> the test cell's text
 
 
 @dataclass
@@ -207,10 +229,28 @@ def grade_batch(repo: Path, subs: list[Submission], *, jobs: int, keep: Path | N
             (r / "autograde.log").write_text(run.log, encoding="utf-8")
             for row in gradebook_scores(course, ASSIGNMENT, f"sqlite:///{r / 'gradebook.db'}"):
                 cells[row.student] = row.cells
-        students = {name: Graded(name, *where, cells.get(name)) for name, where in placed.items()}
+        repeated = {s.student for s in subs if s.repeat_of}
+        students = {name: Graded(name, *where, cells.get(name),
+                                 feedback_texts(roots[where[0]], name) if name in repeated else {})
+                    for name, where in placed.items()}
         return Batch(students, set().union(*(run.failed_students() for run in runs)),
                      [line for run in runs for line in run.error_lines()], stale, len(roots),
                      autograde_seconds, time.perf_counter() - started, keep.resolve() if keep else None)
+
+
+def feedback_texts(course_root: Path, student: str) -> dict[str, str]:
+    """grade_id -> everything an autograded test cell shows the student (its outputs' text), from the
+    student's autograded notebooks: what the determinism guard compares word for word."""
+    import nbformat
+
+    out = {}
+    for path in sorted((course_root / "autograded" / student / ASSIGNMENT).glob("*.ipynb")):
+        for cell in nbformat.read(path, as_version=4).cells:
+            meta = cell.metadata.get("nbgrader", {})
+            if cell.cell_type == "code" and meta.get("grade") and not meta.get("solution"):
+                out[meta["grade_id"]] = "".join(o.get("text", "") or "".join(o.get("data", {}).get("text/plain", ""))
+                                                for o in cell.outputs)
+    return out
 
 
 # -- judging -----------------------------------------------------------------------------------------
@@ -254,21 +294,28 @@ class EntryResult:
     function: str
     description: str
     lost: dict[str, float]      # grade_id -> points lost, over the autograded cells of its notebook
-    verdict: str                # killed | survived | isolation defect | passes | failed | not graded
+    verdict: str                # killed | survived | isolation defect | passes | failed | earns nothing |
+                                # earns points | not graded
 
     @property
     def ok(self) -> bool:
-        return self.verdict in ("killed", "passes")
+        return self.verdict in ("killed", "passes", "earns nothing")
 
 
 def judge_entry(kind: str, entry: CorpusEntry, points: dict[str, float], got: dict[str, float] | None) -> EntryResult:
     """A mutant is killed when it loses points on its own function's cells (grade_id
     `<function>-<aspect>`) and nowhere else; points lost on another function's cells are an isolation
     defect (one bug must cost points once). A variant passes when it keeps every point. `points` are
-    the autograded cells of the entry's notebook."""
+    the autograded cells of the entry's notebook. A do-nothing answer earns nothing when every cell of
+    its function scores 0; `lost` then lists what it did earn on them."""
     lost = points_lost(points, got or {})
     if got is None or not points.keys() & got.keys():
         verdict = "not graded"
+    elif kind == "do_nothing":
+        earned = {gid: round(got.get(gid) or 0.0, 6) for gid in points
+                  if gid.startswith(f"{entry.function}-") and (got.get(gid) or 0.0) > EPS}
+        return EntryResult(entry.name, kind, entry.notebook, entry.function, entry.description, earned,
+                           "earns points" if earned else "earns nothing")
     elif kind == "variant":
         verdict = "failed" if lost else "passes"
     elif any(not gid.startswith(f"{entry.function}-") for gid in lost):
@@ -278,13 +325,18 @@ def judge_entry(kind: str, entry: CorpusEntry, points: dict[str, float], got: di
     return EntryResult(entry.name, kind, entry.notebook, entry.function, entry.description, lost, verdict)
 
 
-def differing_cells(copies: list[dict[str, float] | None]) -> list[str]:
-    """The cells whose scores are not identical across copies of one submission (exact: the same
-    submission must get the same floats); "(not graded)" when a copy has no scores."""
+def differing_cells(copies: list[dict[str, float] | None], texts: list[dict[str, str]] = ()) -> list[str]:
+    """The cells whose scores, or feedback text, are not identical across copies of one submission
+    (exact: the same submission must get the same floats and the same words); "(not graded)" when a
+    copy has no scores."""
     if any(c is None for c in copies):
         return ["(not graded)"]
     cells = set().union(*copies)
-    return sorted(gid for gid in cells if len({c.get(gid) for c in copies}) > 1)
+    differing = {gid for gid in cells if len({c.get(gid) for c in copies}) > 1}
+    if texts:
+        words = set().union(*texts)
+        differing |= {f"{gid} (feedback text)" for gid in words if len({t.get(gid) for t in texts}) > 1}
+    return sorted(differing)
 
 
 @dataclass
@@ -331,7 +383,8 @@ class CorpusResult:
             "entries": [asdict(e) | {"ok": e.ok} for e in self.entries],
             "repeats": [{"name": r.name, "copies": [g.student for g in r.copies], "differing": r.differing}
                         for r in self.repeats],
-            "students": {name: asdict(g) for name, g in sorted(b.students.items())},
+            "students": {name: {k: v for k, v in asdict(g).items() if k != "feedback"}
+                         for name, g in sorted(b.students.items())},
         }
 
 
@@ -353,6 +406,13 @@ def corpus_guards(entries: list[EntryResult]) -> list[Guard]:
                  for e in muts if e.verdict == "isolation defect"]
         guards.append(Guard("isolation", not leaks, "every mutant loses points on its own function only"
                             if not leaks else f"{len(leaks)} lose points elsewhere: {_names(leaks, 3)}"))
+    idle = [e for e in entries if e.kind == "do_nothing"]
+    if idle:
+        earning = [f"{e.name} ({e.verdict}: {_names(sorted(e.lost), 3)})" if e.lost else f"{e.name} ({e.verdict})"
+                   for e in idle if not e.ok]
+        guards.append(Guard("do-nothing answers earn nothing", not earning,
+                            f"{len(idle) - len(earning)}/{len(idle)} score 0 on every cell of their function" +
+                            (f"; earning: {_names(earning, 3)}" if earning else "")))
     vars_ = [e for e in entries if e.kind == "variant"]
     if vars_:
         failed = [f"{e.name} ({e.verdict}: {_names(sorted(e.lost), 3)})" if e.lost else f"{e.name} ({e.verdict})"
@@ -391,10 +451,16 @@ def ci_guards(points: dict[str, float], subs: list[Submission], batch: Batch, re
                         else "; ".join(wrong[:3])))
     why = _full(points, batch.students.get(STUBS), want_zero=True)
     guards.append(Guard("stubs score zero", why is None, f"0/{total:g} autograded points" if why is None else why))
+    whole = f"{DO_NOTHING}_0"
+    if any(s.student == whole for s in subs):
+        why = _full(points, batch.students.get(whole), want_zero=True)
+        guards.append(Guard("do-nothing submission scores zero", why is None,
+                            f"every function answered by one that ignores its inputs: 0/{total:g}"
+                            if why is None else why))
     guards += corpus_guards(entries)
     differing = [f"{r.name} differs on {_names(r.differing, 3)}" for r in repeats if r.differing]
     guards.append(Guard("determinism", bool(repeats) and not differing,
-                        "identical per-cell scores in every copy: " + "; ".join(r.layout for r in repeats)
+                        "identical per-cell scores and feedback text in every copy: " + "; ".join(r.layout for r in repeats)
                         if repeats and not differing else "; ".join(differing) or "nothing was repeated"))
     expected = {s.student for s in subs if not s.broken}
     unexpected = sorted(batch.failed - {BROKEN})
@@ -411,13 +477,14 @@ def ci_guards(points: dict[str, float], subs: list[Submission], batch: Batch, re
 
 def judge(course: Course, entries: list[tuple[str, CorpusEntry]], subs: list[Submission], batch: Batch,
           *, ci: bool, leaks: list[str] = ()) -> CorpusResult:
+    student_of = {e.name: s.student for s in subs for e in s.entries if s.student.startswith(DO_NOTHING)}
     results = [judge_entry(kind, e, autograded_points(course, e.notebook),
-                           (batch.students.get(e.name) or Graded(e.name, 0, 0, 0, None)).cells)
+                           (batch.students.get(student_of.get(e.name, e.name)) or Graded(e.name, 0, 0, 0, None)).cells)
                for kind, e in entries]
     repeats = []
     for name in dict.fromkeys(s.repeat_of for s in subs if s.repeat_of):
         copies = [batch.students[s.student] for s in subs if s.repeat_of == name]
-        repeats.append(Repeat(name, copies, differing_cells([g.cells for g in copies])))
+        repeats.append(Repeat(name, copies, differing_cells([g.cells for g in copies], [g.feedback for g in copies])))
     guards = (ci_guards(autograded_points(course), subs, batch, repeats, results, list(leaks)) if ci
               else corpus_guards(results))
     notebooks = [nb for nb in course.assignments[ASSIGNMENT].notebooks if any(e.notebook == nb for _, e in entries)]

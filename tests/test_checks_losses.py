@@ -252,7 +252,7 @@ def test_values_in_feedback_are_the_right_numbers():
 def test_softmax_axis0_bug_is_named():
     outcome, _, _ = _run("softmax-values", impl.softmax_axis0)
     assert outcome.fraction < 1.0
-    assert any("axis 0" in r.cause for r in outcome.results if not r.passed), outcome.report()
+    assert_names_cause(outcome, "axis 0")
 
 
 def test_hinge_tie_trick_loses_points():

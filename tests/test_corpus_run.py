@@ -13,7 +13,7 @@ import nbformat
 import pytest
 
 from grader import cli, corpus_run
-from grader.corpus_run import (BROKEN, STUBS, Batch, CorpusResult, Graded, Submission, assign_shards, ci_guards,
+from grader.corpus_run import (BROKEN, DO_NOTHING, STUBS, Batch, CorpusResult, Graded, Submission, assign_shards, ci_guards,
                                corpus_entries, corpus_guards, differing_cells, grading_order, judge_entry, plan)
 from grader.course import load_course
 from grader.release_check import release_leaks, stale_release
@@ -84,16 +84,20 @@ def test_differing_cells_are_exact():
 def fake_ci(**change):
     """A ci result that passes, built from score dictionaries; `change` breaks one part of it."""
     mutant_entry, variant_entry = entry("softmax", "m1"), entry("softmax_loss_naive", "v1")
+    idle_entry = entry("softmax", "softmax_zeros")
+    idle = f"{DO_NOTHING}_0"
     subs = [Submission("m1", ("losses",), (mutant_entry,)), Submission("v1", ("losses",), (variant_entry,)),
             *(Submission(f"{p}_solution", ("losses",), repeat_of="solution") for p in ("0", "m", "zz")),
-            Submission(STUBS, ("losses",), solved=False), Submission(BROKEN, ("losses",), broken=True)]
+            Submission(STUBS, ("losses",), solved=False), Submission(BROKEN, ("losses",), broken=True),
+            Submission(idle, ("losses",), (idle_entry,), solved=False)]
     scores = {"m1": FULL | {"softmax-values": 1.0}, "v1": dict(FULL), STUBS: {g: 0.0 for g in POINTS},
-              **{f"{p}_solution": dict(FULL) for p in ("0", "m", "zz")}}
+              idle: {g: 0.0 for g in POINTS}, **{f"{p}_solution": dict(FULL) for p in ("0", "m", "zz")}}
     scores.update(change.pop("scores", {}))
     students = {s.student: Graded(s.student, i % 2, 1, 3, scores.get(s.student)) for i, s in enumerate(subs)}
     batch = Batch(students, change.pop("failed", {BROKEN}), [], change.pop("stale", []), 2, 1.0, 2.0, None)
     entries = [judge_entry("mutant", mutant_entry, POINTS, scores.get("m1")),
-               judge_entry("variant", variant_entry, POINTS, scores.get("v1"))]
+               judge_entry("variant", variant_entry, POINTS, scores.get("v1")),
+               judge_entry("do_nothing", idle_entry, POINTS, scores.get(idle))]
     repeats = [corpus_run.Repeat("solution", [students[f"{p}_solution"] for p in ("0", "m", "zz")], [])]
     repeats[0].differing = differing_cells([g.cells for g in repeats[0].copies])
     guards = ci_guards(POINTS, subs, batch, repeats, entries, change.pop("leaks", []))
@@ -109,8 +113,9 @@ def test_a_clean_ci_result_passes_every_guard():
     result = fake_ci()
     assert failing(result) == [] and result.exit_code == 0
     assert [g.name for g in result.guards] == [
-        "release in sync", "release leak-free", "solution full marks", "stubs score zero", "mutants killed",
-        "isolation", "variants keep every point", "determinism", "every submission graded"]
+        "release in sync", "release leak-free", "solution full marks", "stubs score zero",
+        "do-nothing submission scores zero", "mutants killed", "isolation", "do-nothing answers earn nothing",
+        "variants keep every point", "determinism", "every submission graded"]
 
 
 @pytest.mark.parametrize("change, guard", [
@@ -119,6 +124,11 @@ def test_a_clean_ci_result_passes_every_guard():
     ({"scores": {"v1": FULL | {"softmax_loss_naive-values": 2.5}}}, "variants keep every point"),
     ({"scores": {"m_solution": FULL | {"softmax-values": 1.0}}}, "determinism"),         # nondeterministic
     ({"scores": {STUBS: {g: 0.0 for g in POINTS} | {"softmax-values": 2.0}}}, "stubs score zero"),
+    # a do-nothing answer earning a point on its own function, and the do-nothing submission scoring
+    ({"scores": {f"{DO_NOTHING}_0": {g: 0.0 for g in POINTS} | {"softmax-stability": 0.5}}},
+     "do-nothing answers earn nothing"),
+    ({"scores": {f"{DO_NOTHING}_0": {g: 0.0 for g in POINTS} | {"softmax_loss_naive-values": 1.0}}},
+     "do-nothing submission scores zero"),
     ({"stale": ["assignments/lecture3/losses.ipynb is stale"]}, "release in sync"),
     ({"leaks": ["assignments/lecture3/losses.ipynb holds the marker 'BEGIN SOLUTION'"]}, "release leak-free"),
     ({"failed": {BROKEN, "v1"}}, "every submission graded"),                             # nbgrader failed on one
@@ -183,7 +193,13 @@ def test_plan_holds_every_entry_the_guards_and_three_copies_of_each_repeat():
     entries = corpus_entries()
     subs = plan(NOTEBOOKS, entries, guards=True)
     names = {s.student for s in subs}
-    assert {e.name for _, e in entries} <= names and {STUBS, BROKEN} <= names
+    assert {e.name for k, e in entries if k != "do_nothing"} <= names and {STUBS, BROKEN} <= names
+    grouped = [s for s in subs if s.student.startswith(DO_NOTHING)]
+    in_groups = [e.name for s in grouped for e in s.entries]
+    assert sorted(in_groups) == sorted(e.name for k, e in entries if k == "do_nothing")  # each once
+    for s in grouped:   # one answer per function, on the stubs
+        assert not s.solved and len({e.function for e in s.entries}) == len(s.entries)
+    assert grouped[0].notebooks == tuple(NOTEBOOKS)   # do_nothing_0: the whole assignment
     for repeated in ("solution", "mixed"):
         copies = [s for s in subs if s.repeat_of == repeated]
         assert len(copies) == 3 and len({(s.notebooks, s.entries) for s in copies}) == 1
@@ -294,3 +310,22 @@ def test_graded_functions_are_the_function_answers_in_course_order():
     assert "LinearClassifier" in names and "extract_features" in names
     assert not any("questions" in fn for fn in names) and "hyperparameters" not in names  # answers, not code
     assert {e.function for _, e in corpus_entries()} <= set(names)
+
+
+def test_do_nothing_earns_nothing_only_at_zero_on_its_own_cells():
+    idle = entry("softmax", "softmax_zeros")
+    zero = {g: 0.0 for g in POINTS}
+    assert judge_entry("do_nothing", idle, POINTS, zero).verdict == "earns nothing"
+    # another function's cells do not count (they hold the stubs or another do-nothing answer)
+    assert judge_entry("do_nothing", idle, POINTS, zero | {"softmax_loss_naive-values": 3.0}).ok
+    earned = judge_entry("do_nothing", idle, POINTS, zero | {"softmax-stability": 0.25})
+    assert earned.verdict == "earns points" and earned.lost == {"softmax-stability": 0.25} and not earned.ok
+    assert judge_entry("do_nothing", idle, POINTS, None).verdict == "not graded"
+
+
+def test_differing_feedback_text_breaks_determinism_even_with_equal_scores():
+    scores = {"x-1": 1.0}
+    same = [{"x-1": "PASS  a"}, {"x-1": "PASS  a"}, {"x-1": "PASS  a"}]
+    assert differing_cells([scores, scores, scores], same) == []
+    warned = [{"x-1": "PASS  a"}, {"x-1": "PASS  a\nWarnings: ResourceWarning"}, {"x-1": "PASS  a"}]
+    assert differing_cells([scores, scores, scores], warned) == ["x-1 (feedback text)"]

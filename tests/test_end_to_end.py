@@ -24,7 +24,7 @@ from grader.course import load_course
 from grader.nbgrader_cli import run_nbgrader
 from grader.release_check import release_leaks, stale_release
 from grader.scores import gradebook_scores
-from grader.submissions import SOLUTION_MARKERS, mutants, variants
+from grader.submissions import SOLUTION_MARKERS, do_nothing, mutants, variants
 
 pytestmark = pytest.mark.e2e
 
@@ -32,12 +32,14 @@ REPO = Path(__file__).resolve().parents[1]
 ASSIGNMENT = "lecture3"
 MUTANTS = mutants()
 VARIANTS = variants()
+DO_NOTHING = do_nothing()
 # At least two shards even on one core, so the determinism test always compares copies graded by
 # different nbgrader processes; at most four, as more copies of the course cost more than they save.
 JOBS = max(2, min(4, os.cpu_count() or 1))
 SOLUTION = "0_solution"  # the first of the solution's three copies (grader.corpus_run.REPEAT_PREFIXES)
-GUARDS = ["release in sync", "release leak-free", "solution full marks", "stubs score zero", "mutants killed",
-          "isolation", "variants keep every point", "determinism", "every submission graded"]
+GUARDS = ["release in sync", "release leak-free", "solution full marks", "stubs score zero",
+          "do-nothing submission scores zero", "mutants killed", "isolation", "do-nothing answers earn nothing",
+          "variants keep every point", "determinism", "every submission graded"]
 
 
 def autograded_cells(course, notebook: str | None = None) -> dict[str, float]:
@@ -131,6 +133,17 @@ def test_correct_variant_keeps_every_point(graded, variant):
     cells = autograded_cells(graded.course, variant.notebook)
     got = graded.cells(variant.name)
     assert {g: got.get(g) for g in cells} == cells, f"{variant.name} ({variant.description}) lost points"
+
+
+def test_do_nothing_answers_score_zero_on_every_cell(graded):
+    """Each do_nothing_<k> holds the stubs with the k-th do-nothing answer of every function, so all
+    of its cells must be 0; do_nothing_0 holds every notebook."""
+    groups = sorted(s for s in graded.result["students"] if s.startswith("do_nothing_"))
+    entries = [e for e in graded.result["entries"] if e["kind"] == "do_nothing"]
+    assert groups and len(entries) == len(DO_NOTHING)
+    earning = {f"{g}: {gid}": v for g in groups for gid, v in (graded.cells(g) or {"(not graded)": 1}).items() if v}
+    assert not earning, f"do-nothing answers earned points: {earning}"
+    assert set(graded.cells("do_nothing_0")) == set(autograded_cells(graded.course))
 
 
 def test_broken_notebook_is_reported_and_the_rest_graded(graded):

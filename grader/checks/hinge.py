@@ -58,7 +58,7 @@ def lecture_example(fn, ctx: CheckContext):
     yield ctx.run(LECTURE.checked, lambda: _lecture_values(fn, ctx), weight=2)
 
 
-@check("hinge_values")
+@check("hinge_values", basic=LECTURE)
 def values(fn, ctx: CheckContext):
     rng = ctx.rng(1)
     cases = [("random scores, N = 20, C = 5", rng.standard_normal((20, 5)) * 2, rng.integers(0, 5, 20)),

