@@ -45,6 +45,20 @@ class CourseConfigError(ValueError):
 
 
 @dataclass(frozen=True)
+class Param:
+    """A setting a check takes from its test cell's `params` in course.yaml: declared by the check with
+    its kind and default, so a misspelled or ill-typed key is an error, never a silent default."""
+
+    kind: str                       # "number" or "integer"
+    default: float | int | None     # None: optional, with no value unless course.yaml gives one
+    doc: str = ""
+    minimum: float = 0.0
+
+    def read(self, r: "_Reader", value: Any, key: str) -> float | int:
+        return r.number(value, key, minimum=self.minimum, integer=self.kind == "integer")
+
+
+@dataclass(frozen=True)
 class Tolerances:
     gradient_rel_error: float = 1e-6
     value_rel_error: float = 1e-6
@@ -273,14 +287,24 @@ def _read_policy(r: _Reader, raw: Any) -> Policy:
     )
 
 
-def _read_params(r: _Reader, raw: Any, key: str) -> dict[str, Any]:
-    raw = r.mapping(raw, key, [])
+def _read_params(r: _Reader, raw: Any, key: str, check: str,
+                 declared: Mapping[str, Param] | None) -> dict[str, Any]:
+    """The test cell's params, each checked against what its check declares, defaults filled in.
+    `declared` None: the checks are not known here (a bare parse), so only the shapes are checked."""
+    raw = r.mapping(raw, key, declared or [])
+    if declared is None:
+        for name, value in raw.items():
+            if isinstance(value, float):
+                r.number(value, f"{key}.{name}", minimum=-math.inf)
+            elif not isinstance(value, (bool, int, str)):
+                r.fail(f"{key}.{name}", "a number, text or true/false", value)
+        return dict(raw)
+    if raw and not declared:
+        r.fail(key, f"no params: check {check} takes none", raw)
+    out = {name: p.default for name, p in declared.items() if p.default is not None}
     for name, value in raw.items():
-        if isinstance(value, float):
-            r.number(value, f"{key}.{name}", minimum=-math.inf)
-        elif not isinstance(value, (bool, int, str)):
-            r.fail(f"{key}.{name}", "a number, text or true/false", value)
-    return dict(raw)
+        out[name] = declared[name].read(r, value, f"{key}.{name}")
+    return out
 
 
 def _read_data(r: _Reader, raw: Any) -> Data:
@@ -293,7 +317,8 @@ def _read_data(r: _Reader, raw: Any) -> Data:
     return Data(cifar10_dir=cifar)
 
 
-def _read_task(r: _Reader, name: str, raw: Any, key: str, known_checks: Callable[[str], bool] | None) -> Task:
+def _read_task(r: _Reader, name: str, raw: Any, key: str, known_checks: Callable[[str], bool] | None,
+               check_params: Callable[[str], Mapping[str, Param]] | None = None) -> Task:
     raw = r.mapping(raw, key, ["tests", "manual"])
     if not raw.get("tests") and raw.get("manual") is None:
         r.fail(key, "'tests' (autograded cells) or 'manual' (points graded by hand): this task names no cell",
@@ -310,7 +335,8 @@ def _read_task(r: _Reader, name: str, raw: Any, key: str, known_checks: Callable
         check = r.text(spec["check"], f"{tkey}.check", what="the name of a check in grader.checks")
         if known_checks is not None and not known_checks(check):
             r.fail(f"{tkey}.check", "the name of a check in grader.checks", check)
-        params = _read_params(r, spec.get("params", {}), f"{tkey}.params")
+        params = _read_params(r, spec.get("params", {}), f"{tkey}.params", check,
+                              check_params(check) if check_params is not None else None)
         tests[grade_id] = TestCell(grade_id, r.number(spec["points"], f"{tkey}.points"), check, params)
     manual = raw.get("manual")
     if manual is not None:
@@ -318,7 +344,8 @@ def _read_task(r: _Reader, name: str, raw: Any, key: str, known_checks: Callable
     return Task(name, tests, manual)
 
 
-def parse_course(text: str, path: Path, known_checks: Callable[[str], bool] | None = None) -> Course:
+def parse_course(text: str, path: Path, known_checks: Callable[[str], bool] | None = None,
+                 check_params: Callable[[str], Mapping[str, Param]] | None = None) -> Course:
     r = _Reader(path.name)
     try:
         raw = yaml.load(text, Loader=_UniqueKeyLoader)  # noqa: S506 (a SafeLoader)
@@ -342,7 +369,7 @@ def parse_course(text: str, path: Path, known_checks: Callable[[str], bool] | No
             nb_raw = r.mapping(nb_raw, nb_key, ["tasks"], required=["tasks"])
             tasks = {}
             for t_name, t_raw in r.named_mapping(nb_raw["tasks"], f"{nb_key}.tasks", "tasks").items():
-                task = _read_task(r, t_name, t_raw, f"{nb_key}.tasks.{t_name}", known_checks)
+                task = _read_task(r, t_name, t_raw, f"{nb_key}.tasks.{t_name}", known_checks, check_params)
                 for gid in task.graded_cells:
                     if gid in seen:
                         r.fail(f"{nb_key}.tasks.{t_name}", f"grade_ids unique in the course; '{gid}' is also in {seen[gid]}",
@@ -409,7 +436,7 @@ def check_against_notebooks(course: Course, source_directory: str = "solutions")
 def load_course(path: str | Path = "course.yaml", *, check_notebooks: bool = True,
                 source_directory: str = "solutions") -> Course:
     """Load and validate course.yaml; raise CourseConfigError (one line) on any problem."""
-    from .checks import is_check  # late: the registry imports numpy and Hypothesis
+    from .checks import get_params, is_check  # late: the registry imports numpy and Hypothesis
 
     path = Path(path)
     try:
@@ -418,7 +445,7 @@ def load_course(path: str | Path = "course.yaml", *, check_notebooks: bool = Tru
         raise CourseConfigError(f"{path.name}: expected a readable file at {path}, {exc.strerror}") from None
     except UnicodeDecodeError:
         raise CourseConfigError(f"{path.name}: expected UTF-8 text, found bytes that are not") from None
-    course = parse_course(text, path, known_checks=is_check)
+    course = parse_course(text, path, known_checks=is_check, check_params=get_params)
     if check_notebooks:
         check_against_notebooks(course, source_directory)
     return course

@@ -781,25 +781,56 @@ def test_nbgrader_generate_assignment_stops_on_broken_course_yaml(tmp_path):
 # -- check parameters and data ---------------------------------------------------------------------
 
 
-def test_params_reach_the_test_cell(tmp_path):
+HYPER = "hyperparameters-validation"    # check tuned_hyperparameters: params min_val_accuracy, num_iters, ...
+HYPER_KEY = "assignments.lecture3.notebooks.optimization.tasks.hyperparameters.tests.hyperparameters-validation"
+
+
+def hyper_cells(data: dict) -> dict:
+    return data["assignments"]["lecture3"]["notebooks"]["optimization"]["tasks"]["hyperparameters"]["tests"]
+
+
+def test_params_reach_the_test_cell_with_the_checks_defaults(tmp_path):
     data = copy.deepcopy(REAL)
-    cells_of(data, "svm_loss_naive")[GRADIENT]["params"] = {"min_val_accuracy": 0.9, "note": "x", "strict": True}
+    hyper_cells(data)[HYPER]["params"] = {"min_val_accuracy": 0.9, "num_iters": 300}
     course = load_course(write_course(tmp_path, data), check_notebooks=False)
-    assert dict(course.test_cell(GRADIENT).params) == {"min_val_accuracy": 0.9, "note": "x", "strict": True}
+    params = dict(course.test_cell(HYPER).params)
+    assert params["min_val_accuracy"] == 0.9 and params["num_iters"] == 300
+    assert params["cifar10_min_val_accuracy"] == 0.30          # the check's declared default
     assert dict(course.test_cell("svm_loss_naive-loss").params) == {}
 
 
 @pytest.mark.parametrize("params, key, expected", [
     pytest.param([1, 2], "params", "expected a mapping", id="not-a-mapping"),
-    pytest.param({"threshold": [1, 2]}, "params.threshold", "expected a number, text or true/false", id="list-value"),
-    pytest.param({"threshold": float("nan")}, "params.threshold", "expected a number", id="nan"),
+    pytest.param({"min_val_acuracy": 0.9}, "params.min_val_acuracy",
+                 "unknown key (did you mean 'min_val_accuracy'?); expected one of", id="typo"),
+    pytest.param({"min_val_accuracy": "high"}, "params.min_val_accuracy", "expected a number >= 0", id="text"),
+    pytest.param({"min_val_accuracy": float("nan")}, "params.min_val_accuracy", "expected a number", id="nan"),
+    pytest.param({"num_iters": 2.5}, "params.num_iters", "expected an integer >= 0", id="not-an-integer"),
+    pytest.param({"min_val_accuracy": [1, 2]}, "params.min_val_accuracy", "expected a number", id="list-value"),
 ])
 def test_bad_params(tmp_path, params, key, expected):
     data = copy.deepcopy(REAL)
-    cells_of(data, "svm_loss_naive")[GRADIENT]["params"] = params
+    hyper_cells(data)[HYPER]["params"] = params
     msg = config_error(write_course(tmp_path, data), check_notebooks=False)
-    assert_names_key(msg, f"{GRADIENT_KEY}.{key}")
-    assert expected in msg
+    assert_names_key(msg, f"{HYPER_KEY}.{key}")
+    assert expected in msg and "\n" not in msg
+
+
+def test_params_on_a_check_that_takes_none_are_an_error(tmp_path):
+    data = copy.deepcopy(REAL)
+    cells_of(data, "svm_loss_naive")[GRADIENT]["params"] = {"threshold": 1.0}
+    msg = config_error(write_course(tmp_path, data), check_notebooks=False)
+    assert_names_key(msg, f"{GRADIENT_KEY}.params")
+    assert "no params: check svm_gradient takes none" in msg
+
+
+def test_every_param_in_course_yaml_is_declared_by_its_check():
+    from grader.checks import get_params
+    course = load_course(REPO / "course.yaml", check_notebooks=False)
+    for _, nb in course.notebooks():
+        for task in nb.tasks.values():
+            for cell in task.tests.values():
+                assert set(cell.params) <= set(get_params(cell.check)), cell.grade_id
 
 
 def test_data_section(tmp_path):

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable, Iterable
 
+from ..course import Param
 from ..outcome import CheckContext, Result
 
 CheckFn = Callable[[object, CheckContext], Iterable[Result]]
@@ -32,12 +33,15 @@ class BasicCase:
 
 CHECKS: dict[str, CheckFn] = {}
 BASIC_CASES: dict[str, BasicCase] = {}
+PARAMS: dict[str, dict[str, Param]] = {}
 
 
-def check(name: str, basic: BasicCase | None = None) -> Callable[[CheckFn], CheckFn]:
+def check(name: str, basic: BasicCase | None = None,
+          params: dict[str, Param] | None = None) -> Callable[[CheckFn], CheckFn]:
     """Register `fn(answer, ctx) -> iterable of Result` under `name` (the `check:` of course.yaml),
     with the basic case that gates its credit (None: every criterion is itself a value check that an
-    answer ignoring its inputs fails)."""
+    answer ignoring its inputs fails) and the `params` a test cell may set (course.yaml rejects any
+    other; `ctx.params` holds their defaults when a cell does not set them)."""
 
     def register(fn: CheckFn) -> CheckFn:
         if name in CHECKS:
@@ -45,6 +49,7 @@ def check(name: str, basic: BasicCase | None = None) -> Callable[[CheckFn], Chec
         CHECKS[name] = fn
         if basic is not None:
             BASIC_CASES[name] = basic
+        PARAMS[name] = dict(params or {})
         return fn
 
     return register
@@ -60,3 +65,7 @@ def get_check(name: str) -> CheckFn:
 
 def get_basic_case(name: str) -> BasicCase | None:
     return BASIC_CASES.get(name)
+
+
+def get_params(name: str) -> dict[str, Param]:
+    return PARAMS.get(name, {})
