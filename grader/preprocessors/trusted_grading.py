@@ -20,7 +20,7 @@ from nbgrader.preprocessors import NbGraderPreprocessor
 
 from ..grading import current_course, feedback_text, run_check
 from ..outcome import Outcome, Result
-from ..sandbox.proxies import active, answer_proxy
+from ..sandbox.proxies import ANSWER_CELL_LABEL, active, answer_proxy
 from ..sandbox.session import Limits, Session, WorkerFailure
 from .hold_back_tests import is_autograded_test
 
@@ -90,7 +90,7 @@ def worker_cells(nb: NotebookNode, source_cells: dict, answer_ids: set[str], tes
         if cell.cell_type != "code" or grade_id is None:
             continue
         if grade_id in answer_ids:
-            cells.append((f"answer cell {grade_id}", as_python(cell.source)))
+            cells.append((f"{ANSWER_CELL_LABEL} {grade_id}", as_python(cell.source)))
         elif grade_id in source_cells and grade_id not in test_ids:
             provided = source_cells[grade_id]
             if provided.locked and provided.cell_type == "code":
@@ -103,7 +103,7 @@ def unanswered(grade_id: str, points: float, name: str, why: str, load_errors) -
                                                 expected=f"`{name}` defined", got=why,
                                                 cause=f"define `{name}` in its answer cell; the cell must run without errors")])
     for label, error in load_errors:
-        if label.startswith("answer cell"):
+        if label.startswith(ANSWER_CELL_LABEL):
             outcome.notes.append(f"Your {label} raised {error} when it was loaded.")
     return outcome
 

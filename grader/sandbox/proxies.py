@@ -17,6 +17,10 @@ import numpy as np
 from . import worker as wire
 from .session import Session, WorkerFailure
 
+# How the trusted step labels the student's answer cells among the cells the worker loads (the rest
+# are the definitions of the instructor's provided cells).
+ANSWER_CELL_LABEL = "answer cell"
+
 _active: contextvars.ContextVar[Session | None] = contextvars.ContextVar("grader_sandbox", default=None)
 
 
@@ -87,6 +91,14 @@ class RemoteFunction(_Remote):
     def __call__(self, *args, **kwargs):
         return self._session.request({"op": "call", "target": self._target()},
                                      {"args": list(args), "kwargs": kwargs}, answer=self._answer)
+
+    def answer_source(self) -> tuple[str | None, list[tuple[str, str]]]:
+        """The name the hidden test graded this answer under (None for a function the student's code
+        returned) and the student's answer cells, (label, source) in notebook order, as the trusted
+        step read them from the submitted notebook: for checks that read the answer's code. Nothing
+        here comes from the worker."""
+        return self._lookup, [(label, source) for label, source in self._session.cells
+                              if label.startswith(ANSWER_CELL_LABEL)]
 
     @contextlib.contextmanager
     def patched_globals(self, references: dict[str, Callable]) -> Iterator[None]:
