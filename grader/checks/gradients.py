@@ -16,13 +16,14 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 from ..numerics import relative_error, values_close
+from ..course import Param
 from ..outcome import CheckContext, Failure
 from ..reference import gradients as ref
 from .calls import require_callable
 from .problems import fmt
 from .properties import each_holds_for_all, finite_floats
 from .questions import Choice, Number, register_questions
-from .registry import check
+from .registry import BasicCase, check
 
 def _show(a) -> str:
     """An array as the student would print it, small entries in e-notation rather than rounded to 0."""
@@ -119,7 +120,7 @@ def _cubic(c: np.ndarray):
     return lambda w: float(np.sum(c * w ** 3))
 
 
-@check("numerical_gradient_values")
+@check("numerical_gradient_values", params={"max_rel_error": Param("number", None, "the relative error a centered-difference answer must stay within; default: the course's gradient_rel_error")})
 def numerical_gradient_values(fn, ctx: CheckContext):
     rng = ctx.rng(301)
     tol = float(ctx.params.get("max_rel_error", ctx.tol.gradient_rel_error))
@@ -155,6 +156,40 @@ def numerical_gradient_values(fn, ctx: CheckContext):
         yield ctx.run(f"the gradient of {what}", case(f, x, true))
 
 
+# The basic case of eval_numerical_gradient: the slope of a linear f, up to a factor. Forward differences,
+# a wrong factor or sign (/ h, / 2 * h, f(x - h) - f(x + h)) and an x left unrestored all pass it, so those
+# slips keep the credit the in-place and centered cells give them; an answer that never takes a
+# difference of f (zeros, x, f(x), random numbers) fails it.
+LINEAR_A = np.array([1.0, -2.0, 3.0, 0.5])
+LINEAR_X = np.array([0.7, 1.2, -0.4, 2.0])
+
+
+def _numgrad_basic(fn, ctx: CheckContext) -> None:
+    require_callable(fn, "eval_numerical_gradient")
+    a = LINEAR_A
+    f = lambda w: float(np.sum(a * w))  # noqa: E731
+    got = _numgrad(fn, f, LINEAR_X)
+    k = float(got @ a) / float(a @ a)
+    if k != 0 and math.isfinite(k) and np.linalg.norm(got - k * a) <= 1e-6 * abs(k) * np.linalg.norm(a):
+        return
+    if not np.any(got):
+        cause = ("the gradient is all zeros: grad[ix] = (f(x + h e_ix) - f(x - h e_ix)) / (2h) for every index ix, "
+                 "with f evaluated at the perturbed x")
+    elif np.array_equal(got, LINEAR_X):
+        cause = "the gradient is x itself: it is the slope of f, (f(x + h e_ix) - f(x - h e_ix)) / (2h) at every ix"
+    elif np.all(got == got.flat[0]):
+        cause = ("every entry is the same number" + (", f(x)" if got.flat[0] == f(LINEAR_X) else "")
+                 + ": each entry is its own difference quotient, (f(x + h e_ix) - f(x - h e_ix)) / (2h)")
+    else:
+        cause = _numgrad_cause(f, LINEAR_X, 1e-5, got)
+    raise Failure(f"a multiple of a = {_show(a)} (the gradient a itself; a factor is graded by the other cells)",
+                  _show(got), cause)
+
+
+NUMGRAD_BASIC = BasicCase("the gradient of the linear f(x) = sum(a * x), a = [1, -2, 3, 0.5], points along a",
+                          _numgrad_basic)
+
+
 class _Recorder:
     """f(w) = sum(c * w**3) that records, at every call, which entries of w differ from x0 and how."""
 
@@ -187,7 +222,7 @@ def _x_changed_cause(x: np.ndarray, x0: np.ndarray, h: float) -> str:
     return f"x must be exactly as it was when the function returns: {RESTORE}"
 
 
-@check("numerical_gradient_in_place")
+@check("numerical_gradient_in_place", basic=NUMGRAD_BASIC)
 def numerical_gradient_in_place(fn, ctx: CheckContext):
     rng = ctx.rng(302)
     c = rng.uniform(0.5, 2.0, (3, 4))
@@ -245,7 +280,7 @@ def numerical_gradient_in_place(fn, ctx: CheckContext):
     yield ctx.run("returns a new float array of x's shape, not x itself", new_array)
 
 
-@check("numerical_gradient_centered")
+@check("numerical_gradient_centered", basic=NUMGRAD_BASIC, params={"min_error_ratio": Param("number", 50.0, "how much smaller the error must get when h is 10x smaller (centered: ~100x, forward: ~10x)")})
 def numerical_gradient_centered(fn, ctx: CheckContext):
     rng = ctx.rng(303)
     c = rng.uniform(0.5, 2.0, 5)
@@ -378,6 +413,30 @@ def array_pairs(draw, bound: float = 100.0) -> dict:
     return {"x": x, "y": y}
 
 
+def _rel_basic(fn, ctx: CheckContext) -> None:
+    """0 for two equal arrays, more than 0 for two different ones: what makes it an error measure. Lenient
+    on the formula, which the values cell grades (an asymmetric or unfloored denominator, the mean, a
+    missing max on one entry all pass), so those slips keep the credit of the properties they satisfy;
+    an answer that ignores x and y cannot tell equal arrays from different ones."""
+    x, y = np.array([5.0]), np.array([3.0])
+    same = _rel(fn, x, x.copy())
+    differ = _rel(fn, x, y)
+    if same == 0 and differ > 0:
+        return
+    if same != 0 and differ != 0 and same == differ:
+        cause = "the same number for equal and for different arrays: compute it from x and y, "
+    elif same != 0:
+        cause = "equal arrays have no error: |x - x| = 0, so "
+    else:
+        cause = "different arrays have an error: "
+    raise Failure("0 for x = y = [5], and more than 0 (0.25) for x = [5], y = [3]",
+                  f"{same:.6g} and {differ:.6g}", cause + "max over entries of |x - y| / np.maximum(1e-8, |x| + |y|)")
+
+
+REL_BASIC = BasicCase("rel_error is 0 for two equal arrays and more than 0 for two different ones", _rel_basic)
+
+
+# Every criterion of the values cell is itself a value check that an answer ignoring x and y fails.
 @check("rel_error_values")
 def rel_error_values(fn, ctx: CheckContext):
     x = np.array([[1.0, -2.0], [0.5, 3.0]])
@@ -395,7 +454,7 @@ def rel_error_values(fn, ctx: CheckContext):
     })
 
 
-@check("rel_error_properties")
+@check("rel_error_properties", basic=REL_BASIC)
 def rel_error_properties(fn, ctx: CheckContext):
     def floor():
         zeros = np.zeros(3)
@@ -472,7 +531,39 @@ def _gcs(fn, f, x, analytic, num_checks: int, seed) -> np.ndarray:
     return arr
 
 
-@check("grad_check_sparse_errors")
+def _gcs_basic(fn, ctx: CheckContext) -> None:
+    """Errors near 0 for the correct analytic gradient and near 0.5 for three times it. Lenient on what
+    the other criteria grade (forward differences, the sign of the error, which entries, restoring x),
+    so those slips keep their credit; errors that do not come from comparing f's slope with
+    analytic_grad (zeros, a constant, the gradient's entries, random numbers) fail."""
+    rng = ctx.rng(310)
+    shape = (4, 3)
+    c = rng.uniform(0.5, 2.0, shape)
+    x0 = rng.uniform(0.5, 2.0, shape) * rng.choice([-1.0, 1.0], shape)
+    f, true = _cubic(c), 3 * c * x0 ** 2
+    right = _gcs(fn, f, x0.copy(), true, 5, 0)
+    wrong = _gcs(fn, f, x0.copy(), 3 * true, 5, 0)
+    if np.all(np.abs(right) < 1e-3) and np.all(np.abs(np.abs(wrong) - 0.5) < 1e-3):
+        return
+    if not np.any(right) and not np.any(wrong):
+        cause = "every error is 0, even for a gradient three times too large: "
+    elif np.array_equal(right, wrong):
+        cause = "the errors are the same for a right and a wrong analytic gradient: they must compare the two: "
+    elif np.all(np.isin(right, true)):
+        cause = "the errors are entries of analytic_grad itself: "
+    else:
+        cause = ""
+    raise Failure("5 errors below 1e-3 for the correct analytic gradient 3 * c * x ** 2, and 5 errors of 0.5 for "
+                  "three times it (|n - 3n| / (|n| + |3n|))", f"{_show(right)} and {_show(wrong)}",
+                  cause + "at each checked entry ix, n = (f(x + h) - f(x - h)) / (2h) and the error is "
+                          "|n - a| / (|n| + |a|) with a = analytic_grad[ix]")
+
+
+GCS_BASIC = BasicCase("errors near 0 for a correct analytic gradient and near 0.5 for one three times too large "
+                      "(x of shape (4, 3), num_checks = 5)", _gcs_basic)
+
+
+@check("grad_check_sparse_errors", basic=GCS_BASIC, params={"correct_max_error": Param("number", 1e-7, "the largest relative error a correct analytic gradient may show")})
 def grad_check_sparse_errors(fn, ctx: CheckContext):
     rng, c, x0 = _gcs_problem(ctx, 311)
     f = _cubic(c)
@@ -518,7 +609,7 @@ def grad_check_sparse_errors(fn, ctx: CheckContext):
                   "at some entry", wrong_is_flagged, weight=2)
 
 
-@check("grad_check_sparse_sampling")
+@check("grad_check_sparse_sampling", basic=GCS_BASIC)
 def grad_check_sparse_sampling(fn, ctx: CheckContext):
     _, c, x0 = _gcs_problem(ctx, 312)
     true = 3 * c * x0 ** 2

@@ -24,7 +24,7 @@ from ..reference import regularization as ref
 from .calls import require_callable, trusted_names
 from .problems import fmt
 from .properties import each_holds_for_all, finite_floats, float_arrays, regs
-from .registry import check
+from .registry import BasicCase, check
 
 # -- validating what comes back ---------------------------------------------------------------------
 
@@ -126,7 +126,7 @@ def _l2_gradient_causes(W, reg):
         (2 * W, "the regularization strength is missing from dR: dR = 2 * reg * W"),
         (-2 * reg * W, "the gradient has the wrong sign: dR = +2 * reg * W (the penalty grows with |W|)"),
         (reg * np.sign(W), "that is the L1 (sub)gradient; the L2 gradient is 2 * reg * W"),
-        (W, "the regularization gradient is 2 * reg * W"),
+        (W, "dR is W itself: the derivative of reg * sum(W * W) is 2 * reg * W"),
     ]
 
 
@@ -348,10 +348,54 @@ def regularizer_properties(kind: Regularizer):
     return run
 
 
+# -- the basic case that gates the values and properties cells ------------------------------------
+
+BASIC_W = np.array([[1.5, -0.5], [0.0, 2.0]])
+BASIC_REG = 0.5
+BASIC_WHERE = f"W = [[1.5, -0.5], [0, 2]], reg = {BASIC_REG:g}"
+
+
+def _expect_penalty_grows(call, formula: str, where: str, causes) -> None:
+    """R(W) > 0 for the basic W and R(2 W) >= 2 R(W): a penalty computed from W, whatever its factor.
+
+    Every penalty of the notebook is homogeneous of degree 1 (L1) to 2 (L2) in W, and so are the
+    common slips (a factor 0.5, a missing reg, the norm not squared, a missing absolute value on this
+    W of positive sum), which therefore keep the credit their other criteria earn; an R that ignores W
+    (a constant, 0, reg, random numbers) fails."""
+    R, _ = call(BASIC_W)
+    R2, _ = call(2 * BASIC_W)
+    expected = f"R(W) > 0 and R(2 W) >= 2 R(W) ({where}; R = {formula})"
+    got = f"R = {R:.6g}, and R = {R2:.6g} for 2 W"
+    if R > 0 and R2 >= 2 * R * (1 - 1e-9):
+        return
+    if R == 0 and R2 == 0:
+        cause = f"R is 0 for a non-zero W: compute the penalty from W, R = {formula}, and return it"
+    elif R2 == R:
+        cause = f"R does not change when W changes: it must be computed from W, R = {formula}"
+    else:
+        cause = causes() or f"R = {formula} is positive for a non-zero W and grows with |W|"
+    raise Failure(expected, got, cause)
+
+
+def penalty_basic_case(kind: Regularizer) -> BasicCase:
+    def body(fn, ctx: CheckContext):
+        require_callable(fn, kind.name)
+        _expect_penalty_grows(lambda W: _call_regularizer(fn, kind.name, W, BASIC_REG), kind.formula,
+                              BASIC_WHERE,
+                              lambda: _cause_of(_call_regularizer(fn, kind.name, BASIC_W, BASIC_REG)[0],
+                                                kind.reference(BASIC_W, BASIC_REG)[0],
+                                                kind.value_causes(BASIC_W, BASIC_REG), True))
+    return BasicCase(f"R is positive for W = [[1.5, -0.5], [0, 2]] (reg = {BASIC_REG:g}) and at least doubles "
+                     "when W doubles", body)
+
+
+# The gradient cells need no basic case: each of their criteria compares dR with a value that an answer
+# ignoring its inputs cannot produce, and a correct dR keeps its points even where R is wrong.
 for _kind in (L2, L1):
-    check(f"{_kind.key}_values")(regularizer_values(_kind))
+    _basic = penalty_basic_case(_kind)
+    check(f"{_kind.key}_values", basic=_basic)(regularizer_values(_kind))
     check(f"{_kind.key}_gradient")(regularizer_gradient(_kind))
-    check(f"{_kind.key}_properties")(regularizer_properties(_kind))
+    check(f"{_kind.key}_properties", basic=_basic)(regularizer_properties(_kind))
 
 
 # -- elastic net ------------------------------------------------------------------------------------
@@ -397,7 +441,21 @@ def _expect_net(fn, W, reg, r, default: bool = False) -> None:
                       or "dR is the same mix of the two gradients: l1_ratio * dR_L1 + (1 - l1_ratio) * dR_L2")
 
 
-@check("elastic_net_values")
+def _net_basic(fn, ctx: CheckContext) -> None:
+    require_callable(fn, NET)
+    r = 0.5
+    _expect_penalty_grows(lambda W: _call_net(fn, W, BASIC_REG, r), NET_FORMULA,
+                          f"{BASIC_WHERE}, l1_ratio = {r:g}",
+                          lambda: _cause_of(_call_net(fn, BASIC_W, BASIC_REG, r)[0],
+                                            ref.elastic_net(BASIC_W, BASIC_REG, r)[0],
+                                            [(c[0], c[2]) for c in _net_causes(BASIC_W, BASIC_REG, r)], True))
+
+
+NET_BASIC = BasicCase(f"R is positive for W = [[1.5, -0.5], [0, 2]] (reg = {BASIC_REG:g}, l1_ratio = 0.5) and at "
+                      "least doubles when W doubles", _net_basic)
+
+
+@check("elastic_net_values", basic=NET_BASIC)
 def elastic_net_values(fn, ctx: CheckContext):
     rng = ctx.rng(420)
     W = rng.standard_normal((5, 4))
@@ -424,7 +482,7 @@ def elastic_net_values(fn, ctx: CheckContext):
     yield ctx.run("dR against centered differences (l1_ratio = 0.3, W away from 0)", numeric)
 
 
-@check("elastic_net_properties")
+@check("elastic_net_properties", basic=NET_BASIC)
 def elastic_net_properties(fn, ctx: CheckContext):
     rng = ctx.rng(430)
     Ws = [rng.standard_normal((4, 3)), np.array([0.0, -1.0, 2.5, 0.0])]
@@ -532,7 +590,47 @@ def _problem(rng, n=12, d=5, c=3):
     return rng.standard_normal((d, c)) * 0.5, rng.standard_normal((n, d)), rng.integers(0, c, n)
 
 
-@check("regularized_loss_values")
+def _expect_rloss(fn, data_loss_fn, regularizer, W, X, y, reg, expected, what) -> None:
+    loss, dW = _rloss(fn, data_loss_fn, regularizer, W, X, y, reg)
+    want_loss, want_dW = expected
+    data, d_data = data_loss_fn(W, X, y)
+    R, dR = regularizer(W, reg)
+    if not _close(loss, want_loss):
+        cause = _cause_of(loss, want_loss, [
+            (data, "the regularization R is missing from the loss: return data_loss + R"),
+            (data + 2 * R, "the regularization is counted twice: add R once"),
+            (R, "the data loss is missing: return data_loss + R"),
+            (data - R, "add the penalty: data_loss + R"),
+        ], True)
+        if not cause and loss == 0:
+            cause = ("the loss is 0: call data_loss, dW_data = data_loss_fn(W, X, y) and R, dR = regularizer(W, reg), "
+                     "and return their sum")
+        raise Failure(f"loss = data loss + R = {want_loss:.6g} ({what})", f"{loss:.6g}",
+                      cause or "loss = data_loss_fn(W, X, y)[0] + regularizer(W, reg)[0]")
+    if not _grad_close(dW, want_dW):
+        cause = _cause_of(dW, want_dW, [
+            (d_data, "the regularization gradient dR is missing from dW: return dW_data + dR"),
+            (d_data + 2 * dR, "the regularization gradient is counted twice: add dR once"),
+            (dR, "the data gradient is missing: dW = dW_data + dR"),
+        ], False)
+        raise Failure(f"dW = dW_data + dR ({what})", f"relative error {relative_error(dW, want_dW):.3g}",
+                      cause or "dW = data_loss_fn(W, X, y)[1] + regularizer(W, reg)[1]")
+
+
+def _rloss_basic(fn, ctx: CheckContext) -> None:
+    """With reg = 0 the loss and gradient are the data loss's: an answer that ignores what it is given
+    fails, while slips in the penalty (counted twice, dR dropped, a fixed L2) all show only for reg > 0."""
+    W, X, y = _problem(ctx.rng(439), n=4, d=3, c=3)
+    data_loss_fn = _data_loss(ref_losses.softmax_loss)
+    _expect_rloss(fn, data_loss_fn, _regularizer(ref.l2), W, X, y, 0.0, ref_losses.softmax_loss(W, X, y, 0.0),
+                  "softmax data loss + L2 with reg = 0, N = 4")
+
+
+RLOSS_BASIC = BasicCase("with reg = 0 the loss and dW are the data loss's (softmax data loss + L2, N = 4)",
+                        _rloss_basic)
+
+
+@check("regularized_loss_values", basic=RLOSS_BASIC)
 def regularized_loss_values(fn, ctx: CheckContext):
     rng = ctx.rng(440)
     W, X, y = _problem(rng)
@@ -540,29 +638,7 @@ def regularized_loss_values(fn, ctx: CheckContext):
     l1, l2 = _regularizer(ref.l1), _regularizer(ref.l2)
 
     def case(data_loss_fn, regularizer, reg, expected, what):
-        def body():
-            loss, dW = _rloss(fn, data_loss_fn, regularizer, W, X, y, reg)
-            want_loss, want_dW = expected
-            data, d_data = data_loss_fn(W, X, y)
-            R, dR = regularizer(W, reg)
-            if not _close(loss, want_loss):
-                cause = _cause_of(loss, want_loss, [
-                    (data, "the regularization R is missing from the loss: return data_loss + R"),
-                    (data + 2 * R, "the regularization is counted twice: add R once"),
-                    (R, "the data loss is missing: return data_loss + R"),
-                    (data - R, "add the penalty: data_loss + R"),
-                ], True)
-                raise Failure(f"loss = data loss + R = {want_loss:.6g} ({what})", f"{loss:.6g}",
-                              cause or "loss = data_loss_fn(W, X, y)[0] + regularizer(W, reg)[0]")
-            if not _grad_close(dW, want_dW):
-                cause = _cause_of(dW, want_dW, [
-                    (d_data, "the regularization gradient dR is missing from dW: return dW_data + dR"),
-                    (d_data + 2 * dR, "the regularization gradient is counted twice: add dR once"),
-                    (dR, "the data gradient is missing: dW = dW_data + dR"),
-                ], False)
-                raise Failure(f"dW = dW_data + dR ({what})", f"relative error {relative_error(dW, want_dW):.3g}",
-                              cause or "dW = data_loss_fn(W, X, y)[1] + regularizer(W, reg)[1]")
-        return body
+        return lambda: _expect_rloss(fn, data_loss_fn, regularizer, W, X, y, reg, expected, what)
 
     yield ctx.run("returns (loss, dW): a number and an array shaped like W",
                   lambda: _rloss(fn, svm, l2, W, X, y, 0.1))
@@ -596,7 +672,7 @@ class _Recorder:
         self.data_loss_fn, self.regularizer = _named(data_loss_fn, "data_loss_fn"), _named(regularizer, "regularizer")
 
 
-@check("regularized_loss_calls")
+@check("regularized_loss_calls", basic=RLOSS_BASIC)
 def regularized_loss_calls(fn, ctx: CheckContext):
     rng = ctx.rng(450)
     W, X, y = _problem(rng, n=6, d=4, c=3)
@@ -773,7 +849,30 @@ def _expect_ridge(ctx, fn, x, y, degree, lam, want=None, what=None):
                       fmt(got), _cause_of(got, want, _ridge_causes(x, y, degree, lam), False) or RIDGE_RULE)
 
 
-@check("ridge_values")
+BASIC_X = np.array([-1.0, -0.5, 0.0, 0.5, 1.0, 1.5])
+BASIC_C = np.array([1.0, -2.0, 1.0])
+
+
+def _ridge_basic(fn, ctx: CheckContext) -> None:
+    """Six sorted points exactly on p(x) = 1 - 2x + x^2, degree 2, lam = 0: the fit is [1, -2, 1]. Its
+    coefficients read the same in either order and lam = 0 hides how lam enters, so those slips keep the
+    credit of their other criteria; coefficients that ignore the data miss it."""
+    require_callable(fn, RIDGE)
+    y = BASIC_C[0] + BASIC_C[1] * BASIC_X + BASIC_C[2] * BASIC_X ** 2
+    got = _call_ridge(fn, BASIC_X, y, 2, 0.0)
+    if not relative_error(got, BASIC_C) <= ctx.tol.value_rel_error:
+        cause = _cause_of(got, BASIC_C, _ridge_causes(BASIC_X, y, 2, 0.0), False)
+        if not cause and not np.any(got):
+            cause = "the coefficients are all 0: " + RIDGE_RULE + ", and return c"
+        raise Failure(f"the exact fit {fmt(BASIC_C)} of 6 points on p(x) = 1 - 2x + x^2 (degree = 2, lam = 0)",
+                      fmt(got), cause or RIDGE_RULE)
+
+
+RIDGE_BASIC = BasicCase("six points on p(x) = 1 - 2x + x^2 (degree = 2, lam = 0) are fitted exactly: c = [1, -2, 1]",
+                        _ridge_basic)
+
+
+@check("ridge_values", basic=RIDGE_BASIC)
 def ridge_values(fn, ctx: CheckContext):
     rng = ctx.rng(460)
     x, y = _ridge_data(rng, 20)
@@ -805,7 +904,7 @@ def _ridge_examples(draw):
     return {"x": x, "y": y, "degree": degree, "lam": lam, "larger lam": lam * factor}
 
 
-@check("ridge_properties")
+@check("ridge_properties", basic=RIDGE_BASIC)
 def ridge_properties(fn, ctx: CheckContext):
     rng = ctx.rng(470)
     x, y = _ridge_data(rng, 15)
