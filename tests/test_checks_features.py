@@ -552,7 +552,7 @@ def test_feedback_names_the_likely_cause(grade_id, bug, cause):
                                           ((["hog"], 1.0, 1.0), "hyperparameters")])
 def test_experiment_feedback_says_why(answer, cause):
     outcome, _, _ = run_check(_COURSE, "feature_experiment-accuracy", answer)
-    assert any(cause in r.cause for r in outcome.results if not r.passed), outcome.report()
+    assert_names_cause(outcome, cause)
 
 
 def test_property_failure_shows_the_smallest_counterexample():

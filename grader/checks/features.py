@@ -7,18 +7,20 @@ grader/reference/features.py, so one mistake costs points once.
 
 from __future__ import annotations
 
+import functools
 import math
 
 import numpy as np
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
+from ..course import Param
 from ..outcome import CheckContext, Failure
 from ..reference import features as ref
 from .calls import require_callable
 from .problems import fmt
 from .properties import each_holds_for_all, finite_floats, float_arrays
-from .registry import check
+from .registry import BasicCase, check
 
 # -- calling the student's function and validating what comes back ------------------------------------
 
@@ -104,7 +106,57 @@ AXIS_POINTS = np.array([[1.0, 0.0], [0.0, 2.0], [-3.0, 0.0], [0.0, -0.5], [1.0, 
                         [-2.0, 1.0], [3.0, -4.0]])
 
 
-@check("polar_values")
+# -- answers that ignore their inputs: named only on the evidence of what came back ---------------------
+
+
+def _ignored_cause(got: np.ndarray, echoes=()) -> str:
+    """Why `got` looks like an answer that ignores its inputs, or "" when it does not: every value 0,
+    the same row for every input, or (the first values of) an input handed back."""
+    if got.size and np.all(got == 0):
+        return "every value is 0: compute the result from the inputs (is the function still a placeholder?)"
+    for echo, name in echoes:
+        echo = np.asarray(echo, dtype=np.float64)
+        if echo.shape == got.shape and np.allclose(got, echo, rtol=1e-12, atol=1e-12):
+            return f"what came back is {name}, unchanged: compute the result from them"
+        if (echo.ndim == got.ndim == 2 and len(echo) == len(got) and echo.shape[1] >= got.shape[1]
+                and np.allclose(got, echo[:, :got.shape[1]], rtol=1e-12, atol=1e-12)):
+            return f"each row holds the first values of {name}, not something computed from them"
+        if echo.size >= got.size and np.allclose(got.ravel(), echo.ravel()[:got.size], rtol=1e-12, atol=1e-12):
+            return f"what came back holds the first values of {name}, not something computed from them"
+    if got.ndim > 1 and len(got) > 1 and np.all(got == got[:1]):
+        return "every row is the same, whatever the input: compute each row from its own input"
+    return ""
+
+
+def _known_or_ignored(known: str, recipe: str, ignored: str) -> str:
+    """A known mistake that the output matches, else the sign of an answer ignoring its inputs, else the
+    recipe."""
+    return known if known != recipe else (ignored or recipe)
+
+
+POLAR_BASIC_POINTS = np.array([[3.0, 4.0], [1.0, 0.0], [0.0, 2.0]])
+
+
+def _polar_basic(fn, ctx: CheckContext) -> None:
+    """Lenient on purpose: the common slips (degrees, a squared radius, arctan(y / x), swapped columns)
+    each keep the radius or the angle right on these points, so they lose points only where their
+    mistake shows; an answer that ignores the points has neither."""
+    got = _polar(fn, POLAR_BASIC_POINTS)
+    expected = ref.polar_features(POLAR_BASIC_POINTS)
+    targets = (expected[:, 0], expected[:, 1])
+    if any(_close(got[:, c], t, rtol=1e-9, atol=1e-12) for c in (0, 1) for t in targets):
+        return
+    cause = _known_or_ignored(_polar_cause(POLAR_BASIC_POINTS, got), POLAR_FORMULA,
+                              _ignored_cause(got, [(POLAR_BASIC_POINTS, "the points")]))
+    raise Failure(f"the radii {fmt(targets[0])} or the angles {fmt(targets[1])} (a column of "
+                  f"{fmt(expected)}) for the points (3, 4), (1, 0), (0, 2)", fmt(got), cause)
+
+
+POLAR_BASIC = BasicCase("the radius (5, 1, 2) or the angle (0.9273, 0, pi / 2) of the points (3, 4), (1, 0), "
+                        "(0, 2) comes back", _polar_basic)
+
+
+@check("polar_values", basic=POLAR_BASIC, params={"min_circles_accuracy": Param("number", 0.95, "the accuracy the provided trainer must reach on the student's polar features")})
 def polar_values(fn, ctx: CheckContext):
     rng = ctx.rng(301)
 
@@ -146,7 +198,7 @@ def _point_sets(draw):
             "scale": draw(st.sampled_from([0.5, 2.0, 10.0]) | st.floats(0.1, 10.0, allow_subnormal=False))}
 
 
-@check("polar_properties")
+@check("polar_properties", basic=POLAR_BASIC)
 def polar_properties(fn, ctx: CheckContext):
     def ranges(ex):
         got = _polar(fn, ex["points"])
@@ -236,8 +288,16 @@ def _hist_cause(im, got, nbin=10, xmin=0, xmax=255) -> str:
          "bins=nbin spreads the bins between the smallest and largest hue of this image: "
          "use the fixed edges np.linspace(xmin, xmax, nbin + 1)"),
     ]
-    atol = 1.01 / np.prod(np.shape(im)[:-1])
-    return _first_cause(got, candidates, lambda a, b: _close(a, b, rtol=1e-6, atol=atol)) or HUE_RECIPE
+    pixels = float(np.prod(np.shape(im)[:-1]))
+
+    def same(a, b) -> bool:
+        # Equal but for at most one pixel's hue on the other side of a bin edge (two bins off by one
+        # pixel's worth), whatever the candidate's scale: a per-bin tolerance of one pixel would call
+        # almost anything a match on a small image.
+        scale = float(np.abs(b).sum())
+        return bool(np.all(np.isfinite(a))) and float(np.abs(a - b).sum()) <= (2.02 / pixels + 1e-6) * scale + 1e-12
+
+    return _first_cause(got, candidates, same) or HUE_RECIPE
 
 
 def _expect_hist(fn, im, what, **kwargs) -> None:
@@ -254,7 +314,62 @@ def _crop(name: str, top: int, left: int, h: int, w: int) -> np.ndarray:
     return ref.sample_image(name)[top:top + h, left:left + w].astype(np.float64)
 
 
-@check("color_histogram_values")
+# Two 2 x 2 images of a dark red (200, 0, 0), a green (0, 100, 0) and a dark blue (0, 0, 50): hues 0, 85
+# and 170, far from every bin edge, and values 200, 100 and 50.
+_RED, _GREEN, _BLUE = [200.0, 0.0, 0.0], [0.0, 100.0, 0.0], [0.0, 0.0, 50.0]
+HIST_BASIC_IMAGES = (("3 red pixels and 1 green", np.array([[_RED, _RED], [_RED, _GREEN]]), 2),
+                     ("1 red, 2 green and 1 blue pixel", np.array([[_RED, _GREEN], [_GREEN, _BLUE]]), 3))
+
+
+def _hist_basic(fn, ctx: CheckContext) -> None:
+    """A histogram of something of each pixel: the same image twice gives the same histogram, two images
+    of different colours give different ones, each with weight in at most as many bins as the image
+    has colours. Lenient on purpose: counts, a density, the value channel or bins=nbin all pass and
+    lose points where their mistake shows; zeros, a constant or uniform histogram, random numbers and
+    a hue that always lands in the first bin (never multiplied by xmax) do not."""
+    (name_a, im_a, colours_a), (name_b, im_b, colours_b) = HIST_BASIC_IMAGES
+    refs = {name: ref.color_histogram_hsv(im) for name, im, _ in HIST_BASIC_IMAGES}
+    shown = f"(the reference gives {fmt(refs[name_a])} for {name_a} and {fmt(refs[name_b])} for {name_b})"
+    a, b = _hist(fn, im_a), _hist(fn, im_b)
+    again = _hist(fn, im_b)
+    if not np.array_equal(b, again):
+        raise Failure(f"the same histogram when called twice on the same image ({name_b})",
+                      f"{fmt(b)}, then {fmt(again)}",
+                      "the result changes from call to call: it must come from the pixels' hues, not from "
+                      "random numbers")
+    for name, im, colours, got in ((name_a, im_a, colours_a, a), (name_b, im_b, colours_b, b)):
+        if not (np.all(np.isfinite(got)) and np.all(got >= 0)):
+            raise Failure(f"finite, non-negative counts for a 2 x 2 image of {name} {shown}", fmt(got),
+                          _known_or_ignored(_hist_cause(im, got), HUE_RECIPE, _ignored_cause(got)))
+        used = int(np.count_nonzero(got))
+        if not 1 <= used <= colours:
+            raise Failure(f"weight in 1 to {colours} bins for a 2 x 2 image of {name}, one bin per colour at most "
+                          f"{shown}", f"{fmt(got)} ({used} non-zero bins)",
+                          _known_or_ignored(_hist_cause(im, got), HUE_RECIPE,
+                                            _ignored_cause(got, [(im, "the image")]) or
+                                            ("the same weight in every bin: count the pixels whose hue falls "
+                                             "in each bin" if np.all(got == got[0]) else "")))
+    if np.allclose(a, b, rtol=1e-9, atol=1e-12):
+        first_bin = bool(np.all(a[1:] == 0))
+        cause = ("every pixel lands in the first bin, whatever its colour: the hue from rgb_to_hsv is in [0, 1]; "
+                 "multiply it by xmax before binning it in [xmin, xmax]" if first_bin and
+                 _close(a, _hist_variant_unscaled(im_a)) else
+                 "the histogram does not depend on the image: bin the hue of every pixel, " + HUE_RECIPE)
+        raise Failure(f"different histograms for 2 x 2 images of {name_a} and of {name_b} {shown}",
+                      f"{fmt(a)} for both", cause)
+
+
+def _hist_variant_unscaled(im, nbin=10, xmin=0, xmax=255) -> np.ndarray:
+    """The histogram of the hue left in [0, 1] (never multiplied by xmax)."""
+    bins = np.linspace(xmin, xmax, nbin + 1)
+    return np.histogram(ref.hue(im, xmax) / xmax, bins=bins)[0] / np.prod(np.shape(im)[:-1])
+
+
+HIST_BASIC = BasicCase("two 2 x 2 images of different colours give different histograms, each with weight in at "
+                       "most one bin per colour, the same when computed twice", _hist_basic)
+
+
+@check("color_histogram_values", basic=HIST_BASIC)
 def color_histogram_values(fn, ctx: CheckContext):
     rng = ctx.rng(311)
     # Photograph crops plus noise below half a gray level: integer pixels can put a hue exactly on a bin
@@ -296,7 +411,7 @@ def _rgb_images(draw, max_side: int = 5):
     return {"im": im, "seed": draw(st.integers(0, 2 ** 16))}
 
 
-@check("color_histogram_properties")
+@check("color_histogram_properties", basic=HIST_BASIC)
 def color_histogram_properties(fn, ctx: CheckContext):
     def normalized(ex):
         got = _hist(fn, ex["im"])
@@ -457,7 +572,35 @@ def _without_ties(im: np.ndarray) -> np.ndarray:
     return im
 
 
-@check("hog_values")
+def _hog_basic(fn, ctx: CheckContext) -> None:
+    """HoG sees edges and nothing else: a flat 8 x 16 image gives all zeros; one vertical edge inside the
+    left cell gives weight in the left cell and none in the right one. Every gradient-based slip (gray
+    weights, radians, signed bins, sums for means, squared magnitudes, swapped gradients) passes and
+    loses points where its mistake shows; zeros, a constant, random numbers and the pixels do not."""
+    rising, _ = _edge_images()
+    flat = np.full((8, 16), 50.0)
+    got_flat = _hog(fn, flat)
+    if not (np.all(np.isfinite(got_flat)) and np.allclose(got_flat, 0.0, rtol=0, atol=1e-9)):
+        raise Failure("all zeros for a flat 8 x 16 image (value 50 everywhere: no gradient, no edge)",
+                      fmt(got_flat), _ignored_cause(got_flat, [(flat, "the image")])
+                      or "the magnitudes come from the gradients gx, gy (np.diff), which are 0 on a flat image")
+    got = _hog(fn, rising)
+    expected = ref.hog_feature(rising)
+    left, right = got[:ref.HOG_ORIENTATIONS], got[ref.HOG_ORIENTATIONS:]
+    if not (np.all(np.isfinite(got)) and np.all(got >= 0) and left.sum() > 0
+            and np.all(np.abs(right) <= 1e-9 * left.sum())):
+        raise Failure(f"non-negative weight in the left cell's 9 bins and zeros in the right cell's for an 8 x 16 "
+                      f"image with one vertical edge (0 | 100) between columns 7 and 8, inside the left cell "
+                      f"(the reference gives {fmt(expected)})", fmt(got),
+                      _known_or_ignored(_hog_cause(rising, got), HOG_RECIPE,
+                                        _ignored_cause(got, [(rising, "the image")])))
+
+
+HOG_BASIC = BasicCase("a flat image gives zeros; an image with one vertical edge gives weight in the cell holding "
+                      "the edge only", _hog_basic)
+
+
+@check("hog_values", basic=HOG_BASIC)
 def hog_values(fn, ctx: CheckContext):
     rng = ctx.rng(321)
     # Natural crops plus a little noise, so that no gradient lies exactly on a bin edge.
@@ -497,7 +640,7 @@ def _gray_images(draw):
     return {"im": im, "constant": float(draw(st.integers(-300, 300))), "scale": draw(st.sampled_from([2.0, 4.0, 0.5]))}
 
 
-@check("hog_properties")
+@check("hog_properties", basic=HOG_BASIC)
 def hog_properties(fn, ctx: CheckContext):
     def nonnegative(ex):
         got = _hog(fn, ex["im"])
@@ -615,7 +758,38 @@ def _expect_vocab(fn, patches, k, num_iters, seed, what) -> None:
                       _vocab_cause(patches, k, num_iters, seed, got))
 
 
-@check("vocabulary_values")
+# Two tight clusters of 3 patches around (4, 0) and (0, 4), interleaved; seed 0 starts from one patch of each.
+_CLUSTER_OFFSETS = np.array([[0.1, 0.2], [0.2, -0.1], [-0.2, 0.1], [-0.1, 0.3], [0.1, -0.3], [0.3, 0.1]])
+VOCAB_BASIC_PATCHES = np.array([[4.0, 0.0], [0.0, 4.0]] * 3) + _CLUSTER_OFFSETS
+VOCAB_BASIC_ARGS = dict(num_iters=3, seed=0)
+
+
+def _vocab_basic(fn, ctx: CheckContext) -> None:
+    """k-means finds two obvious clusters: the words are their means, in either order. Slips that keep
+    Lloyd's two steps (a dot product for the distance, the first k patches to start, no guard for an
+    empty word, np.random without the seed) pass and lose points where their mistake shows; zeros, a
+    constant, random words, the first k patches and k copies of the overall mean do not."""
+    patches = VOCAB_BASIC_PATCHES
+    got = _vocab(fn, patches, 2, **VOCAB_BASIC_ARGS)
+    expected = ref.build_vocabulary(patches, 2, **VOCAB_BASIC_ARGS)
+    if any(_close(got, e) for e in (expected, expected[::-1])):
+        return
+    mean = patches.mean(axis=0)
+    if _close(got, np.tile(mean, (2, 1))):
+        cause = ("both words are the mean of all the patches: assign every patch to its nearest word, then move "
+                 "each word to the mean of its own patches")
+    else:
+        cause = _known_or_ignored(_vocab_cause(patches, 2, VOCAB_BASIC_ARGS["num_iters"], VOCAB_BASIC_ARGS["seed"],
+                                               got), KMEANS_RECIPE, _ignored_cause(got, [(patches, "the patches")]))
+    raise Failure(f"the means of the two clusters, {fmt(expected)} (either order), for 3 patches near (4, 0) "
+                  "and 3 near (0, 4), k=2, num_iters=3, seed=0", fmt(got), cause)
+
+
+VOCAB_BASIC = BasicCase("k = 2 on two clusters of 3 patches, near (4, 0) and (0, 4): the words are the clusters' "
+                        "means", _vocab_basic)
+
+
+@check("vocabulary_values", basic=VOCAB_BASIC)
 def vocabulary_values(fn, ctx: CheckContext):
     rng = ctx.rng(331)
     blobs = _blobs(rng)
@@ -674,7 +848,7 @@ def _vocabulary_problems(draw):
             "seed": draw(st.integers(0, 1000))}
 
 
-@check("vocabulary_properties")
+@check("vocabulary_properties", basic=VOCAB_BASIC)
 def vocabulary_properties(fn, ctx: CheckContext):
     def inside(ex):
         patches, k = ex["patches"], ex["k"]
@@ -746,7 +920,36 @@ def _expect_bow(fn, patches, vocabulary, what) -> None:
         raise Failure(f"{fmt(expected)} for {what}", fmt(got), _bow_cause(patches, vocabulary, got))
 
 
-@check("bow_values")
+# Three words of length 1 (at 0, 120 and 240 degrees) and 6 patches near them: 1, 3 and 2 per word.
+_ANGLES = np.radians([0.0, 120.0, 240.0])
+BOW_BASIC_WORDS = np.stack([np.cos(_ANGLES), np.sin(_ANGLES)], axis=1)
+BOW_BASIC_PATCHES = BOW_BASIC_WORDS[[1, 0, 2, 1, 1, 2]] * 1.1 + np.array(
+    [[0.05, 0.0], [0.0, 0.05], [-0.05, 0.0], [0.0, -0.05], [0.03, 0.03], [-0.03, 0.03]])
+
+
+def _bow_basic(fn, ctx: CheckContext) -> None:
+    """The histogram follows the patches' nearest words: proportional to the counts 1, 3, 2. Lenient on
+    purpose: counts, division by k and a dot product (the words have equal lengths here) pass and lose
+    points where their mistake shows; zeros, a constant or uniform histogram and random fractions do not."""
+    patches, words = BOW_BASIC_PATCHES, BOW_BASIC_WORDS
+    got = _bow(fn, patches, words)
+    expected = ref.bow_histogram(patches, words)
+    total = float(np.sum(got)) if np.all(np.isfinite(got)) else float("nan")
+    if total > 0 and _close(got, total * expected):
+        return
+    ignored = _ignored_cause(got, [(patches, "the patches"), (words, "the vocabulary")])
+    if not ignored and np.all(got == got[0]):
+        ignored = "every word got the same share: count, for each word, the patches whose nearest word it is"
+    raise Failure(f"{fmt(expected)} (or any multiple of it: 1, 3 and 2 of the 6 patches nearest to each word) for "
+                  "6 patches near three words of length 1", fmt(got),
+                  _known_or_ignored(_bow_cause(patches, words, got), BOW_RECIPE, ignored))
+
+
+BOW_BASIC = BasicCase("6 patches near three words: the histogram follows the counts of nearest words, 1, 3 and 2",
+                      _bow_basic)
+
+
+@check("bow_values", basic=BOW_BASIC)
 def bow_values(fn, ctx: CheckContext):
     rng = ctx.rng(341)
     line = np.array([[0.1], [0.2], [0.9], [1.1], [5.0]])
@@ -777,7 +980,7 @@ def _has_ties(patches, vocabulary) -> bool:
     return d.shape[1] > 1 and bool(np.any(d[:, 1] - d[:, 0] <= 1e-7 * (1 + np.abs(d[:, 0]))))
 
 
-@check("bow_properties")
+@check("bow_properties", basic=BOW_BASIC)
 def bow_properties(fn, ctx: CheckContext):
     def distribution(ex):
         got = _bow(fn, ex["patches"], ex["vocabulary"])
@@ -889,7 +1092,28 @@ def _expect_stack(fn, imgs, fns, what) -> None:
         raise Failure(f"{fmt(expected)} for {what}", fmt(got), _stack_cause(imgs, fns, got))
 
 
-@check("extract_features_values")
+EXTRACT_BASIC_IMAGES = np.arange(2 * 2 * 3 * 3, dtype=np.float64).reshape(2, 2, 3, 3) * 7.0 % 255
+
+
+def _extract_basic(fn, ctx: CheckContext) -> None:
+    """One feature function, two images: the rows are the images' features. Order and stacking slips with
+    several functions pass (they show only there); zeros, a constant, random numbers and the pixels do not."""
+    imgs, fns = EXTRACT_BASIC_IMAGES, [_channel_means]
+    got = _stack(fn, imgs, fns)
+    expected = _expected_stack(imgs, fns)
+    if _close(got, expected):
+        return
+    cause = _known_or_ignored(_stack_cause(imgs, fns, got), STACK_RECIPE,
+                              _ignored_cause(got, [(imgs.reshape(len(imgs), -1), "the images' pixels")]))
+    raise Failure(f"{fmt(expected)}: row i is the channel means of image i, for 2 images and feature_fns = "
+                  "[channel means]", fmt(got), cause)
+
+
+EXTRACT_BASIC = BasicCase("two images and one feature function (the channel means): row i is the features of "
+                          "image i", _extract_basic)
+
+
+@check("extract_features_values", basic=EXTRACT_BASIC)
 def extract_features_values(fn, ctx: CheckContext):
     rng = ctx.rng(351)
     color = rng.uniform(0, 255, (5, 4, 6, 3)).round(1)
@@ -913,7 +1137,7 @@ def _image_batches(draw):
     return {"imgs": imgs, "seed": draw(st.integers(0, 2 ** 16))}
 
 
-@check("extract_features_properties")
+@check("extract_features_properties", basic=EXTRACT_BASIC)
 def extract_features_properties(fn, ctx: CheckContext):
     fns = [_channel_means, _corner]
 
@@ -974,31 +1198,68 @@ def _experiment_answer(answer) -> tuple[tuple[str, ...], float, float]:
     return unique, numbers[0], numbers[1]
 
 
-@check("feature_experiment_accuracy")
+EXPERIMENT_PARAMS = {
+    "reference_raw_accuracy": Param("number", 0.31, "the test accuracy the provided trainer reaches on raw pixels"),
+    "reference_feature_accuracy": Param("number", None, "the test accuracy the reference features reach (calibration)"),
+    "min_margin": Param("number", 0.15, "how far above raw pixels the student's features must get"),
+    "num_iters": Param("integer", 150, "iterations of the provided trainer"),
+}
+
+
+_experiment_accuracy = functools.lru_cache(maxsize=64)(ref.experiment_accuracy)
+
+
+def _experiment_settings(ctx: CheckContext) -> tuple[float, float, int]:
+    return (float(ctx.params.get("reference_raw_accuracy", 0.31)), float(ctx.params.get("min_margin", 0.15)),
+            int(ctx.params.get("num_iters", 150)))
+
+
+def _experiment_cause(names, num_iters: int) -> str:
+    if set(names) <= {"raw", "color"}:
+        return ("raw pixels move with the digit and the hue of a gray image is 0 everywhere: "
+                "choose features that describe local shape, like HoG")
+    if set(names) == {"bow"}:
+        return "a bag of words alone forgets where the strokes are: combine it with HoG"
+    return ("the features can do it, but these hyperparameters do not train well in "
+            f"{num_iters} iterations: pick the learning rate and reg with the best validation accuracy")
+
+
+def _experiment_basic(answer, ctx: CheckContext) -> None:
+    """The experiment's do-nothing answers are the baseline itself (raw pixels, alone or with the hue
+    histogram, which is constant on gray digits) and choices that do not train: the choice must use
+    other features and beat raw pixels at all. Beating them by the margin is the cell's criterion."""
+    raw, _, num_iters = _experiment_settings(ctx)
+    names, lr, reg = _experiment_answer(answer)
+    if set(names) <= {"raw", "color"}:
+        raise Failure("features other than raw pixels: the experiment asks which features beat them",
+                      f"{list(names)}", _experiment_cause(names, num_iters))
+    acc = _experiment_accuracy(names, lr, reg, num_iters)
+    if not acc > raw:
+        raise Failure(f"test accuracy above raw pixels' {raw:.2f}",
+                      f"{acc:.3f} with {list(names)}, learning_rate={lr:g}, reg={reg:g}",
+                      _experiment_cause(names, num_iters))
+
+
+EXPERIMENT_BASIC = BasicCase("your choice uses features other than raw pixels and beats them in test accuracy",
+                             _experiment_basic)
+
+
+@check("feature_experiment_accuracy", basic=EXPERIMENT_BASIC, params=EXPERIMENT_PARAMS)
 def feature_experiment_accuracy(answer, ctx: CheckContext):
-    raw = float(ctx.params.get("reference_raw_accuracy", 0.31))
+    raw, margin, num_iters = _experiment_settings(ctx)
     pick = ctx.params.get("reference_feature_accuracy")
-    margin = float(ctx.params.get("min_margin", 0.15))
-    num_iters = int(ctx.params.get("num_iters", 150))
 
     def well_formed():
         _experiment_answer(answer)
 
     def beats_raw():
         names, lr, reg = _experiment_answer(answer)
-        acc = ref.experiment_accuracy(names, lr, reg, num_iters)
+        acc = _experiment_accuracy(names, lr, reg, num_iters)
         if acc < raw + margin:
-            if set(names) <= {"raw", "color"}:
-                cause = ("raw pixels move with the digit and the hue of a gray image is 0 everywhere: "
-                         "choose features that describe local shape, like HoG")
-            elif set(names) == {"bow"}:
-                cause = "a bag of words alone forgets where the strokes are: combine it with HoG"
-            else:
-                cause = ("the features can do it, but these hyperparameters do not train well in "
-                         f"{num_iters} iterations: pick the learning rate and reg with the best validation accuracy")
             reference = f"; the notebook's own pick reaches {float(pick):.2f}" if pick is not None else ""
             raise Failure(f"test accuracy >= {raw + margin:.2f} (raw pixels reach {raw:.2f}{reference})",
-                          f"{acc:.3f} with {list(names)}, learning_rate={lr:g}, reg={reg:g}", cause)
+                          f"{acc:.3f} with {list(names)}, learning_rate={lr:g}, reg={reg:g}",
+                          _experiment_cause(names, num_iters))
 
     yield ctx.run(f"the answer names features from {list(ref.FEATURE_NAMES)}, a learning rate > 0 and a reg >= 0",
                   well_formed)
