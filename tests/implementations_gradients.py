@@ -409,3 +409,69 @@ def gcs_not_restored(f, x, analytic_grad, num_checks=10, h=1e-5, seed=None):
 
 def gcs_stub(f, x, analytic_grad, num_checks=10, h=1e-5, seed=None):
     raise NotImplementedError()
+
+
+# ================================================================================================
+# Answers that ignore their inputs (DESIGN.md principle 10): each must score 0 on every cell
+# ================================================================================================
+
+
+def numgrad_zeros(f, x, h=1e-5):
+    return np.zeros_like(x)
+
+
+def numgrad_constant_fx(f, x, h=1e-5):
+    return np.full(x.shape, float(f(x)))
+
+
+def numgrad_echo(f, x, h=1e-5):
+    return np.array(x, dtype=float, copy=True)
+
+
+def numgrad_random(f, x, h=1e-5):
+    return np.random.default_rng(0).standard_normal(x.shape)
+
+
+def numgrad_perturbs_but_returns_zeros(f, x, h=1e-5):
+    """Evaluates f at x + h and x - h for every entry, restores x, and returns zeros anyway."""
+    grad = np.zeros(x.shape)
+    for ix in np.ndindex(x.shape):
+        old = x[ix]
+        x[ix] = old + h
+        f(x)
+        x[ix] = old - h
+        f(x)
+        x[ix] = old
+    return grad
+
+
+def rel_error_zeros(x, y):
+    return 0.0
+
+
+def rel_error_constant(x, y):
+    return 1e-8
+
+
+def rel_error_echo(x, y):
+    return float(np.max(x))
+
+
+def rel_error_random(x, y):
+    return float(np.random.default_rng(0).random())
+
+
+def gcs_zeros(f, x, analytic_grad, num_checks=10, h=1e-5, seed=None):
+    return [0.0] * num_checks
+
+
+def gcs_constant(f, x, analytic_grad, num_checks=10, h=1e-5, seed=None):
+    return [1e-10] * num_checks
+
+
+def gcs_echo(f, x, analytic_grad, num_checks=10, h=1e-5, seed=None):
+    return list(np.ravel(analytic_grad)[:num_checks])
+
+
+def gcs_random(f, x, analytic_grad, num_checks=10, h=1e-5, seed=None):
+    return list(np.random.default_rng(seed).random(num_checks))

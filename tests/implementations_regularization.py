@@ -303,3 +303,75 @@ def stub_rloss(data_loss_fn, regularizer, W, X, y, reg):
 
 def stub_ridge(x, y, degree, lam):
     raise NotImplementedError()
+
+
+# ================================================================================================
+# Answers that ignore their inputs (DESIGN.md principle 10): each must score 0 on every cell
+# ================================================================================================
+
+
+def regularizer_zeros(W, reg):
+    return 0.0, np.zeros_like(W)
+
+
+def regularizer_constant(W, reg):
+    return 1.0, np.ones_like(W)
+
+
+def regularizer_echo(W, reg):
+    return reg, W.copy()
+
+
+def regularizer_random(W, reg):
+    rng = np.random.default_rng(0)
+    return float(rng.random()), rng.standard_normal(np.shape(W))
+
+
+def elastic_zeros(W, reg, l1_ratio=0.5):
+    return 0.0, np.zeros_like(W)
+
+
+def elastic_constant(W, reg, l1_ratio=0.5):
+    return 1.0, np.ones_like(W)
+
+
+def elastic_echo(W, reg, l1_ratio=0.5):
+    return l1_ratio * reg, W.copy()
+
+
+def elastic_random(W, reg, l1_ratio=0.5):
+    rng = np.random.default_rng(0)
+    return float(rng.random()), rng.standard_normal(np.shape(W))
+
+
+def rloss_zeros(data_loss_fn, regularizer, W, X, y, reg):
+    return 0.0, np.zeros_like(W)
+
+
+def rloss_constant(data_loss_fn, regularizer, W, X, y, reg):
+    return 1.0, np.ones_like(W)
+
+
+def rloss_echo(data_loss_fn, regularizer, W, X, y, reg):
+    return reg, W.copy()
+
+
+def rloss_random(data_loss_fn, regularizer, W, X, y, reg):
+    rng = np.random.default_rng(0)
+    return float(rng.random()), rng.standard_normal(W.shape)
+
+
+def ridge_zeros(x, y, degree, lam):
+    return np.zeros(degree + 1)
+
+
+def ridge_constant(x, y, degree, lam):
+    return np.ones(degree + 1)
+
+
+def ridge_echo(x, y, degree, lam):
+    return np.resize(np.asarray(y, dtype=float), degree + 1)
+
+
+def ridge_random(x, y, degree, lam):
+    return np.random.default_rng(0).standard_normal(degree + 1)

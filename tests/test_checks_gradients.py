@@ -20,6 +20,7 @@ from check_assertions import assert_bug_effect, assert_names_cause
 import implementations_gradients as impl
 from grader.checks import CHECKS
 from grader.checks import gradients as gradient_checks
+from grader.checks.registry import get_basic_case
 from grader.course import load_course
 from grader.grading import run_check
 from grader.reference import gradients as ref
@@ -199,6 +200,74 @@ def test_no_answer_at_all_gets_zero(grade_id, check):
     outcome, _, _ = _run(grade_id, None)
     assert outcome.score == 0.0, outcome.report()
     assert "to be a function" in outcome.report()
+
+
+# -- an answer that ignores its inputs earns nothing (DESIGN.md principle 10) ---------------------------
+
+DO_NOTHING = {
+    "eval_numerical_gradient": [impl.numgrad_zeros, impl.numgrad_constant_fx, impl.numgrad_echo, impl.numgrad_random,
+                                impl.numgrad_perturbs_but_returns_zeros],
+    "rel_error": [impl.rel_error_zeros, impl.rel_error_constant, impl.rel_error_echo, impl.rel_error_random],
+    "grad_check_sparse": [impl.gcs_zeros, impl.gcs_constant, impl.gcs_echo, impl.gcs_random],
+}
+# The cells without a basic case: every criterion compares the answer with a value no do-nothing produces.
+UNGATED = {V, "rel_error_values"}
+# Realistic slips the basic cases are lenient on: they keep the credit of the criteria they satisfy.
+PASS_THE_BASIC_CASE = {
+    "eval_numerical_gradient": [impl.numgrad_forward, impl.numgrad_divides_by_h, impl.numgrad_precedence,
+                                impl.numgrad_wrong_sign, impl.numgrad_ignores_h, impl.numgrad_wasteful,
+                                impl.numgrad_restores_plus_h, impl.numgrad_never_restores,
+                                impl.numgrad_restores_by_adding, impl.numgrad_returns_x, impl.numgrad_flat_shape],
+    "rel_error": [impl.rel_error_no_max, impl.rel_error_no_floor, impl.rel_error_x_only, impl.rel_error_no_abs,
+                  impl.rel_error_mean, impl.rel_error_additive_floor, impl.rel_error_abs_of_sum,
+                  impl.rel_error_in_place],
+    "grad_check_sparse": [impl.gcs_signed, impl.gcs_forward, impl.gcs_ignores_seed, impl.gcs_fixed_seed,
+                          impl.gcs_index_zero, impl.gcs_not_restored],
+}
+GATED_CELLS = [(gid, check) for gid, check in FUNCTION_CELLS if check not in UNGATED]
+
+
+def test_gated_cells_are_the_cells_with_a_basic_case():
+    for grade_id, check in FUNCTION_CELLS:
+        assert (get_basic_case(check) is None) == (check in UNGATED), grade_id
+
+
+@pytest.mark.parametrize("grade_id,check", FUNCTION_CELLS, ids=[g for g, _ in FUNCTION_CELLS])
+def test_do_nothing_answers_score_zero(grade_id, check):
+    for fn in DO_NOTHING[DOMAIN_OF[check]]:
+        outcome, _, _ = _run(grade_id, fn)
+        assert outcome.score == 0.0, f"{_name(fn)} on {grade_id}:\n{outcome.report()}"
+        if check not in UNGATED:
+            assert outcome.gated and not outcome.results, outcome.report()
+            basic = outcome.basic
+            assert basic.expected and basic.got and basic.cause, outcome.report()
+
+
+@pytest.mark.parametrize("grade_id,check", GATED_CELLS, ids=[g for g, _ in GATED_CELLS])
+def test_basic_case_passes_correct_answers_and_lenient_slips(grade_id, check):
+    domain = DOMAIN_OF[check]
+    for fn in CHECK_TABLE[check][0] + PRINTING.get(domain, []) + PASS_THE_BASIC_CASE[domain]:
+        outcome, _, _ = _run(grade_id, fn)
+        assert outcome.basic is not None and outcome.basic.passed, f"{_name(fn)}:\n{outcome.report()}"
+        assert outcome.results
+
+
+@pytest.mark.parametrize("grade_id,fn,cause", [
+    ("eval_numerical_gradient-in_place", impl.numgrad_zeros, "all zeros"),
+    ("eval_numerical_gradient-in_place", impl.numgrad_perturbs_but_returns_zeros, "all zeros"),
+    ("eval_numerical_gradient-centered", impl.numgrad_echo, "x itself"),
+    ("eval_numerical_gradient-centered", impl.numgrad_constant_fx, "the same number, f(x)"),
+    ("rel_error-properties", impl.rel_error_zeros, "different arrays have an error"),
+    ("rel_error-properties", impl.rel_error_echo, "the same number for equal and for different arrays"),
+    ("rel_error-properties", impl.rel_error_constant, "the same number for equal and for different arrays"),
+    ("grad_check_sparse-errors", impl.gcs_zeros, "every error is 0"),
+    ("grad_check_sparse-sampling", impl.gcs_constant, "the same for a right and a wrong analytic gradient"),
+    ("grad_check_sparse-sampling", impl.gcs_echo, "entries of analytic_grad"),
+])
+def test_failed_basic_case_names_the_likely_cause(grade_id, fn, cause):
+    outcome, _, _ = _run(grade_id, fn)
+    assert outcome.gated and cause in outcome.basic.cause, outcome.report()
+    assert "the basic case failed" in outcome.report()
 
 
 # -- feedback names the likely cause --------------------------------------------------------------------

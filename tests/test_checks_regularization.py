@@ -21,6 +21,7 @@ from check_assertions import assert_bug_effect, assert_names_cause
 
 import implementations_regularization as impl
 from grader.checks import CHECKS
+from grader.checks.registry import get_basic_case
 from grader.checks.calls import trusted_names
 from grader.checks.regularization import TRUSTED_HELPERS
 from grader.course import load_course
@@ -178,6 +179,78 @@ def test_no_answer_at_all_gets_zero(grade_id, check):
     outcome, _, _ = _run(grade_id, None)
     assert outcome.score == 0.0, outcome.report()
     assert "to be a function" in outcome.report()
+
+
+# -- an answer that ignores its inputs earns nothing (DESIGN.md principle 10) -----------------------
+
+DO_NOTHING = {
+    "l2": [impl.regularizer_zeros, impl.regularizer_constant, impl.regularizer_echo, impl.regularizer_random],
+    "l1": [impl.regularizer_zeros, impl.regularizer_constant, impl.regularizer_echo, impl.regularizer_random],
+    "elastic_net": [impl.elastic_zeros, impl.elastic_constant, impl.elastic_echo, impl.elastic_random],
+    "regularized_loss": [impl.rloss_zeros, impl.rloss_constant, impl.rloss_echo, impl.rloss_random],
+    "ridge": [impl.ridge_zeros, impl.ridge_constant, impl.ridge_echo, impl.ridge_random],
+}
+# The cells without a basic case: every criterion compares dR with a value no do-nothing answer produces.
+UNGATED = {"l2_gradient", "l1_gradient"}
+# Realistic slips the basic cases are lenient on: they keep the credit of the criteria they satisfy.
+PASS_THE_BASIC_CASE = {
+    "l2": [impl.l2_grad_reg_w, impl.l2_norm_not_squared, impl.l2_missing_reg, impl.l2_half, impl.l2_sum_not_squared,
+           impl.l2_grad_missing_reg, impl.l2_mutates_W],
+    "l1": [impl.l1_no_abs, impl.l1_grad_reg_w, impl.l1_grad_one_at_zero, impl.l1_grad_missing_reg, impl.l1_missing_reg,
+           impl.l1_grad_ones],
+    "elastic_net": [impl.elastic_swapped, impl.elastic_unweighted, impl.elastic_ignores_ratio,
+                    impl.elastic_default_ratio_wrong, impl.elastic_grad_l2_factor],
+    "regularized_loss": [impl.rloss_reg_twice, impl.rloss_drops_dR, impl.rloss_own_l2],
+    "ridge": [impl.ridge_vander_decreasing, impl.ridge_mean_loss, impl.ridge_lam_every_entry, impl.ridge_ignores_lam,
+              impl.ridge_sorts_in_place],
+}
+GATED_CELLS = [(gid, check) for gid, check in FUNCTION_CELLS if check not in UNGATED]
+
+
+def test_gated_cells_are_the_cells_with_a_basic_case():
+    for grade_id, check in FUNCTION_CELLS:
+        assert (get_basic_case(check) is None) == (check in UNGATED), grade_id
+
+
+@pytest.mark.parametrize("grade_id,check", FUNCTION_CELLS, ids=[g for g, _ in FUNCTION_CELLS])
+def test_do_nothing_answers_score_zero(grade_id, check):
+    for fn in DO_NOTHING[DOMAIN_OF[check]]:
+        outcome, _, _ = _run(grade_id, fn)
+        assert outcome.score == 0.0, f"{_name(fn)} on {grade_id}:\n{outcome.report()}"
+        if check not in UNGATED:
+            assert outcome.gated and not outcome.results, outcome.report()
+            basic = outcome.basic
+            assert basic.expected and basic.got and basic.cause, outcome.report()
+
+
+@pytest.mark.parametrize("grade_id,check", GATED_CELLS, ids=[g for g, _ in GATED_CELLS])
+def test_basic_case_passes_correct_answers_and_lenient_slips(grade_id, check):
+    domain = DOMAIN_OF[check]
+    for fn in CHECK_TABLE[check][0] + PASS_THE_BASIC_CASE[domain]:
+        outcome, _, _ = _run(grade_id, fn)
+        assert outcome.basic is not None and outcome.basic.passed, f"{_name(fn)}:\n{outcome.report()}"
+        assert outcome.results
+
+
+@pytest.mark.parametrize("grade_id,fn,cause", [
+    ("l2_regularization-values", impl.regularizer_zeros, "R is 0 for a non-zero W"),
+    ("l2_regularization-properties", impl.regularizer_echo, "does not change when W changes"),
+    ("l1_regularization-properties", impl.regularizer_constant, "does not change when W changes"),
+    ("elastic_net_regularization-values", impl.elastic_zeros, "R is 0 for a non-zero W"),
+    ("regularized_loss-calls", impl.rloss_zeros, "the loss is 0"),
+    ("fit_polynomial_ridge-properties", impl.ridge_zeros, "all 0"),
+])
+def test_failed_basic_case_names_the_likely_cause(grade_id, fn, cause):
+    outcome, _, _ = _run(grade_id, fn)
+    assert outcome.gated and cause in outcome.basic.cause, outcome.report()
+    assert "the basic case failed" in outcome.report()
+
+
+def test_a_sign_slip_is_diagnosed_only_on_evidence():
+    """R = reg * sum(W) is negative for -W: the basic case's W has a positive sum, so the slip passes it
+    and loses points where its output shows the mistake."""
+    outcome, _, _ = _run("l1_regularization-values", impl.l1_no_abs)
+    assert outcome.basic.passed and 0 < outcome.fraction < 1
 
 
 # -- feedback teaches ------------------------------------------------------------------------------

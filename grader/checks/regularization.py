@@ -596,15 +596,16 @@ def _expect_rloss(fn, data_loss_fn, regularizer, W, X, y, reg, expected, what) -
     data, d_data = data_loss_fn(W, X, y)
     R, dR = regularizer(W, reg)
     if not _close(loss, want_loss):
-        cause = _cause_of(loss, want_loss, [
-            (data, "the regularization R is missing from the loss: return data_loss + R"),
-            (data + 2 * R, "the regularization is counted twice: add R once"),
-            (R, "the data loss is missing: return data_loss + R"),
-            (data - R, "add the penalty: data_loss + R"),
-        ], True)
-        if not cause and loss == 0:
+        if loss == 0 and R == 0:   # nothing added: neither part, or only the penalty, which is 0 here
             cause = ("the loss is 0: call data_loss, dW_data = data_loss_fn(W, X, y) and R, dR = regularizer(W, reg), "
                      "and return their sum")
+        else:
+            cause = _cause_of(loss, want_loss, [
+                (data, "the regularization R is missing from the loss: return data_loss + R"),
+                (data + 2 * R, "the regularization is counted twice: add R once"),
+                (R, "the data loss is missing: return data_loss + R"),
+                (data - R, "add the penalty: data_loss + R"),
+            ], True)
         raise Failure(f"loss = data loss + R = {want_loss:.6g} ({what})", f"{loss:.6g}",
                       cause or "loss = data_loss_fn(W, X, y)[0] + regularizer(W, reg)[0]")
     if not _grad_close(dW, want_dW):
