@@ -493,3 +493,138 @@ class SubclassStub(LinearClassifier):
 GOOD_HYPERPARAMETERS = [(1e-2, 1e-3), (1e-3, 1e-2), (1e-2, 0.1), (1e-2, 1.0)]
 BAD_HYPERPARAMETERS = [(1e-5, 1e-3), (1e-4, 1e-2), (1e-1, 10.0), (1e-2, 10.0), (None, None), (1e-2, None),
                        (-1e-2, 1e-3), ("fast", 1e-3)]
+
+
+# ================================================================================================
+# Answers that ignore their inputs (DESIGN.md principle 10): each scores 0 on every cell of its answer
+# ================================================================================================
+
+
+def rs_zeros(loss_fn, dim, num_classes, num_tries=1000, rng=None):
+    return np.zeros((dim, num_classes)), 0.0
+
+
+def rs_constant(loss_fn, dim, num_classes, num_tries=1000, rng=None):
+    """The same W tried num_tries times: the old one-call-per-try criterion could not tell."""
+    W = 0.001 * np.ones((dim, num_classes))
+    losses = [loss_fn(W)[0] for _ in range(num_tries)]
+    return W, min(losses)
+
+
+def rs_one_random(loss_fn, dim, num_classes, num_tries=1000, rng=None):
+    W = 0.001 * (np.random.randn(dim, num_classes) if rng is None else rng.standard_normal((dim, num_classes)))
+    return W, loss_fn(W)[0]
+
+
+def gd_returns_W0(loss_fn, W0, learning_rate, num_iters):
+    return W0.copy(), [loss_fn(W0)[0]] * num_iters
+
+
+def gd_zeros(loss_fn, W0, learning_rate, num_iters):
+    return np.zeros_like(W0), np.zeros(num_iters)
+
+
+def gd_random(loss_fn, W0, learning_rate, num_iters):
+    return np.random.randn(*W0.shape), list(np.random.rand(num_iters))
+
+
+def sm_zeros(X, y, batch_size, rng=None):
+    return np.zeros((batch_size, X.shape[1])), np.zeros(batch_size, dtype=np.int64)
+
+
+def sm_echo(X, y, batch_size, rng=None):
+    return X, y
+
+
+def sm_random(X, y, batch_size, rng=None):
+    rng = np.random.default_rng() if rng is None else rng
+    return rng.standard_normal((batch_size, X.shape[1])), rng.integers(0, np.max(y) + 1, size=batch_size)
+
+
+def sm_last_rows(X, y, batch_size, rng=None):
+    return X[-batch_size:], y[-batch_size:]
+
+
+def _train_no_update(self, X, y, learning_rate=1e-3, reg=1e-5, num_iters=100, batch_size=200, verbose=False):
+    """Samples, records the losses, initializes W: everything but training."""
+    num_train, dim = X.shape
+    if self.W is None:
+        self.W = 0.001 * np.random.randn(dim, np.max(y) + 1)
+    history = []
+    for _ in range(num_iters):
+        idx = np.random.choice(num_train, batch_size)
+        history.append(self.loss(X[idx], y[idx], reg)[0])
+    return history
+
+
+def _train_constant(self, X, y, learning_rate=1e-3, reg=1e-5, num_iters=100, batch_size=200, verbose=False):
+    if self.W is None:
+        self.W = 0.001 * np.random.randn(X.shape[1], np.max(y) + 1)
+    loss, _ = self.loss(X[:batch_size], y[:batch_size], reg)
+    return [loss] * num_iters
+
+
+def _train_random_W(self, X, y, learning_rate=1e-3, reg=1e-5, num_iters=100, batch_size=200, verbose=False):
+    self.W = 0.001 * np.random.randn(X.shape[1], np.max(y) + 1)
+    return list(np.random.rand(num_iters))
+
+
+LCDoesNothing = _classifier("LCDoesNothing", lambda self, X, y, *args, **kwargs: np.zeros(kwargs.get("num_iters", 100)),
+                            predict=lambda self, X: np.zeros(X.shape[0], dtype=np.int64))
+LCNoUpdateRandomLabels = _classifier("LCNoUpdateRandomLabels", _train_no_update,
+                                     predict=lambda self, X: np.random.randint(0, self.W.shape[1], size=X.shape[0]))
+LCConstant = _classifier("LCConstant", _train_constant, predict=lambda self, X: np.full(X.shape[0], 1))
+LCRandomW = _classifier("LCRandomW", _train_random_W, predict=lambda self, X: X[:, 0].astype(np.int64))
+
+
+class LinearSVMZeros(LinearClassifier):
+    def loss(self, X_batch, y_batch, reg):
+        return 0.0, np.zeros_like(self.W)
+
+
+class LinearSVMConstant(LinearClassifier):
+    def loss(self, X_batch, y_batch, reg):
+        return float(self.W.shape[1] - 1), np.ones_like(self.W)
+
+
+class SoftmaxZeros(LinearClassifier):
+    def loss(self, X_batch, y_batch, reg):
+        return 0.0, np.zeros_like(self.W)
+
+
+class SoftmaxEcho(LinearClassifier):
+    def loss(self, X_batch, y_batch, reg):
+        return reg, self.W
+
+
+# Values no tuning chose: the CIFAR-10 starter's values copied (learns next to nothing on digits in 500
+# iterations), a learning rate that diverges, one too small to move W.
+UNTUNED_HYPERPARAMETERS = [(1e-7, 2.5e4), (10.0, 100.0), (1e-6, 0.0)]
+
+DO_NOTHING = {
+    "random_search": [rs_zeros, rs_constant, rs_one_random],
+    "gradient_descent": [gd_returns_W0, gd_zeros, gd_random],
+    "sample_minibatch": [sm_zeros, sm_echo, sm_random, sm_first_rows, sm_last_rows],
+    "LinearClassifier": [LCDoesNothing, LCNoUpdateRandomLabels, LCConstant, LCRandomW],
+    "LinearSVM": [LinearSVMZeros, LinearSVMConstant],
+    "Softmax": [SoftmaxZeros, SoftmaxEcho],
+    "hyperparameters": UNTUNED_HYPERPARAMETERS,
+}
+
+
+def _train_local_update(self, X, y, learning_rate=1e-3, reg=1e-5, num_iters=100, batch_size=200, verbose=False):
+    """Updates a local name, never self.W: training has no effect (a realistic slip that does nothing)."""
+    num_train, dim = X.shape
+    if self.W is None:
+        self.W = 0.001 * np.random.randn(dim, np.max(y) + 1)
+    history = []
+    for _ in range(num_iters):
+        idx = np.random.choice(num_train, batch_size)
+        loss, grad = self.loss(X[idx], y[idx], reg)
+        history.append(loss)
+        W = self.W
+        W = W - learning_rate * grad  # noqa: F841
+    return history
+
+
+LCLocalUpdate = _classifier("LCLocalUpdate", _train_local_update)

@@ -20,6 +20,7 @@ from check_assertions import assert_bug_effect
 import implementations_optimization as impl
 from grader import data as datasets
 from grader.checks import CHECKS, get_check
+from grader.checks.registry import get_basic_case
 from grader.checks.optimization import DIGITS_MIN_VAL_ACCURACY, global_seed
 from grader.course import Data, load_course
 from grader.grading import run_check
@@ -98,6 +99,9 @@ BUG_EFFECTS = {
     impl.LCZeroInit: ("LinearClassifier", {"linear_classifier_train_init"}),
     impl.LCUnitInit: ("LinearClassifier", {"linear_classifier_train_init"}),
     impl.LCAlwaysInit: ("LinearClassifier", {"linear_classifier_train_update", "linear_classifier_train_init"}),
+    # self.W never changes: train does nothing, so none of its cells earns credit (predict keeps its points)
+    impl.LCLocalUpdate: ("LinearClassifier", {"linear_classifier_train_update", "linear_classifier_train_history",
+                                              "linear_classifier_train_minibatch", "linear_classifier_train_init"}),
     impl.LCPredictFloat: ("LinearClassifier", {"linear_classifier_predict"}),
     impl.LCPredictArgmin: ("LinearClassifier", {"linear_classifier_predict"}),
     impl.LCPredictScores: ("LinearClassifier", {"linear_classifier_predict"}),
@@ -169,6 +173,7 @@ def test_correct_answers_get_full_marks(grade_id, check):
         outcome, printed, warned = _run(grade_id, answer)
         assert outcome.fraction == 1.0, f"{_name(answer)} on {grade_id}:\n{outcome.report()}"
         assert outcome.score == points and outcome.results
+        assert outcome.basic is None or outcome.basic.passed
         assert printed == "" and warned == [], f"{_name(answer)}: quiet code, yet captured {printed!r} {warned}"
 
 
@@ -184,6 +189,92 @@ def test_a_name_that_is_not_an_answer_gets_zero_with_a_message():
             continue
         outcome, _, _ = _run(grade_id, None)
         assert outcome.score == 0.0 and all(r.expected and r.got for r in outcome.results), outcome.report()
+
+
+# -- answers that ignore their inputs earn nothing (DESIGN.md principle 10) ----------------------------
+
+# The subclass losses have no basic case: their only criteria compare loss and dW with the reference,
+# which a constant or zero loss cannot meet (the do-nothing answers below prove it).
+UNGATED = {"linear_svm_loss", "softmax_classifier_loss"}
+
+
+def test_every_other_check_has_a_basic_case():
+    assert {check for check in DOMAIN_OF if get_basic_case(check) is None} == UNGATED
+
+
+@pytest.mark.parametrize("grade_id,check", CELLS, ids=[g for g, _ in CELLS])
+def test_answers_that_ignore_their_inputs_score_zero(grade_id, check):
+    answers = impl.DO_NOTHING[DOMAIN_OF[check]]
+    assert len(answers) >= 2
+    for answer in answers:
+        outcome, _, _ = _run(grade_id, answer)
+        assert outcome.score == 0.0, f"{_name(answer)} on {grade_id}:\n{outcome.report()}"
+        if check not in UNGATED:
+            # the basic case fails, and says what it checked, expected and got
+            assert outcome.gated and outcome.basic.expected and outcome.basic.got, outcome.report()
+            assert "the basic case failed" in outcome.report()
+
+
+@pytest.mark.parametrize("check", sorted(set(DOMAIN_OF) - UNGATED))
+def test_basic_cases_pass_on_correct_answers_and_fail_on_do_nothing(check):
+    basic = get_basic_case(check)
+    ctx = CheckContext(_COURSE.policy, dict(_COURSE.test_cell(FIRST_CELL_OF[check]).params), _COURSE.data, _COURSE.root)
+    for answer in CORRECT[DOMAIN_OF[check]]:
+        result = basic.run(answer, ctx)
+        assert result.passed, f"{_name(answer)}: {result.lines()}"
+    for answer in impl.DO_NOTHING[DOMAIN_OF[check]]:
+        result = basic.run(answer, ctx)
+        assert not result.passed and result.expected and result.got, f"{_name(answer)}: {result.lines()}"
+
+
+@pytest.mark.parametrize("domain,answer,cause", [
+    ("random_search", impl.rs_zeros, "evaluate loss_fn(W) for every random W tried"),
+    ("random_search", impl.rs_constant, "draw a new random W in every try"),
+    ("random_search", impl.rs_one_random, "draw a new random W in every try"),
+    ("gradient_descent", impl.gd_returns_W0, "W did not change"),
+    ("gradient_descent", impl.gd_uses_loss, "instead of its gradient"),
+    ("sample_minibatch", impl.sm_first_rows, "the batch is always the first batch_size rows"),
+    ("sample_minibatch", impl.sm_last_rows, "draw random row indices on every call"),
+    ("sample_minibatch", impl.sm_echo, "draw batch_size row indices"),
+    ("LinearClassifier", impl.LCNoUpdateRandomLabels, "W did not change"),
+    ("LinearClassifier", impl.LCLocalUpdate, "W did not change"),
+    ("LinearClassifier", impl.LCConstant, "W did not change"),
+    ("LinearClassifier", impl.LCDoesNothing, "the loss and its gradient come from self.loss"),
+    ("hyperparameters", (1e-7, 2.5e4), "a learning rate this small barely moves W"),
+    ("hyperparameters", (10.0, 100.0), "the training diverged"),
+], ids=lambda v: _name(v) if callable(v) else str(v) if isinstance(v, tuple) else "")
+def test_a_failed_basic_case_names_the_likely_cause(domain, answer, cause):
+    for check in DOMAINS[domain]:
+        if check == "linear_classifier_predict":  # predict's own basic case: below
+            continue
+        basic = _run(FIRST_CELL_OF[check], answer)[0].basic
+        assert not basic.passed and cause in basic.cause, basic.lines()
+
+
+@pytest.mark.parametrize("answer,cause", [
+    (impl.LCDoesNothing, "np.argmax(X.dot(self.W), axis=1)"),
+    (impl.LCPredictArgmin, "these are the lowest scores"),
+], ids=lambda v: _name(v) if callable(v) else "")
+def test_a_failed_predict_basic_case_names_the_likely_cause(answer, cause):
+    basic = _run(FIRST_CELL_OF["linear_classifier_predict"], answer)[0].basic
+    assert not basic.passed and cause in basic.cause, basic.lines()
+
+
+def test_realistic_slips_pass_the_basic_case_and_keep_partial_credit():
+    """A wrong step size or sign, a wrong pick of the tries, misaligned labels, sampling without
+    replacement, a near-miss in tuning: each does its function's job on the basic case."""
+    for bug, check in [(impl.rs_returns_last, "random_search_best"), (impl.rs_keeps_worst, "random_search_best"),
+                       (impl.gd_uphill, "gradient_descent_step"), (impl.gd_lr_ignored, "gradient_descent_step"),
+                       (impl.gd_modifies_W0, "gradient_descent_step"), (impl.gd_one_step_short, "gradient_descent_step"),
+                       (impl.sm_two_draws, "sample_minibatch_aligned"), (impl.sm_no_replacement, "sample_minibatch_random"),
+                       (impl.LCUphill, "linear_classifier_train_update"),
+                       (impl.LCLearningRateSquared, "linear_classifier_train_update"),
+                       (impl.LCTwoDraws, "linear_classifier_train_minibatch"),
+                       (impl.LCZeroInit, "linear_classifier_train_init"),
+                       (impl.LCPredictFloat, "linear_classifier_predict"),
+                       ((1e-5, 1e-3), "tuned_hyperparameters"), ((1e-2, 10.0), "tuned_hyperparameters")]:
+        outcome, _, _ = _run(FIRST_CELL_OF[check], bug)
+        assert not outcome.gated and 0 < outcome.fraction < 1, f"{_name(bug)}:\n{outcome.report()}"
 
 
 # -- each bug loses points where it should, and only there -------------------------------------------
@@ -219,9 +310,11 @@ def test_bug_loses_points_only_where_it_should(bug, check):
     (impl.LinearSVMRegDropped, "reg is not passed on"),
 ], ids=lambda v: _name(v) if callable(v) else "")
 def test_feedback_names_the_likely_cause(bug, cause):
-    domain, _ = BUG_EFFECTS[bug]
-    causes = [r.cause for check in _losing_checks(bug) for r in _run(FIRST_CELL_OF[check], bug)[0].results
-              if not r.passed]
+    causes = []
+    for check in _losing_checks(bug):
+        outcome = _run(FIRST_CELL_OF[check], bug)[0]
+        failed = [outcome.basic] if outcome.gated else [r for r in outcome.results if not r.passed]
+        causes += [r.cause for r in failed]
     assert any(cause in c for c in causes), causes
 
 
@@ -243,6 +336,7 @@ def test_grading_is_deterministic_and_leaves_np_random_as_it_was(domain, answer)
         np.random.seed(999)  # another kernel state: the grade must not depend on it
         second, _, _ = run_check(_COURSE, FIRST_CELL_OF[check], answer)
         assert [(r.passed, r.got) for r in first.results] == [(r.passed, r.got) for r in second.results]
+        assert (first.basic and (first.basic.passed, first.basic.got)) == (second.basic and (second.basic.passed, second.basic.got))
 
 
 def test_global_seed_restores_the_state():

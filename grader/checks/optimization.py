@@ -26,13 +26,14 @@ from hypothesis import strategies as st
 from .. import data as datasets
 from ..numerics import relative_error, values_close
 from ..sandbox.proxies import seed_global_random
+from ..course import Param
 from ..outcome import CheckContext, Failure
 from ..reference import losses as ref_losses
 from ..reference import optimization as ref
 from .calls import as_array, as_scalar, require_callable, trusted_names
 from .problems import random_problem
 from .properties import each_holds_for_all
-from .registry import check
+from .registry import BasicCase, check
 
 # -- helpers --------------------------------------------------------------------------------------
 
@@ -63,6 +64,20 @@ def seeded(run):
             yield from run(answer, ctx)
 
     return wrapped
+
+
+def basic_case(checked: str, salt: int):
+    """Decorator: `body(answer, ctx)` as a BasicCase run under a seeded np.random (the kernel's state
+    put back afterwards), like every criterion of these checks."""
+
+    def make(body) -> BasicCase:
+        def run(answer, ctx: CheckContext) -> None:
+            with global_seed(_seed(ctx, salt)):
+                body(answer, ctx)
+
+        return BasicCase(checked, run)
+
+    return make
 
 
 def require_class(answer, name: str) -> None:
@@ -97,24 +112,51 @@ def _history(value, num_iters: int, what: str = "the loss history") -> np.ndarra
     return arr
 
 
+def _wrong_steps(lr: float, who: str) -> list:
+    """(update(W, loss, dW), likely cause) for the common mistakes in one step of gradient descent."""
+    return [
+        (lambda W, loss, dW: W + lr * dW, "the step goes uphill: the gradient points where the loss grows fastest, "
+                                          f"so step against it: {who} -= learning_rate * dW"),
+        (lambda W, loss, dW: W, f"W did not change: update it in the loop, {who} -= learning_rate * dW"),
+        (lambda W, loss, dW: W - dW, "the learning rate is ignored: the step is learning_rate * dW"),
+        (lambda W, loss, dW: W - lr * lr * dW, "the learning rate is applied twice: the step is learning_rate * dW"),
+        (lambda W, loss, dW: W - dW / lr, "the gradient is divided by the learning rate: the step is learning_rate * dW"),
+        (lambda W, loss, dW: W - 2 * lr * dW, "the step is applied twice: update W once per iteration"),
+        (lambda W, loss, dW: W - lr * loss, "the step uses the loss, a number, instead of its gradient dW: "
+                                            f"{who} -= learning_rate * dW"),
+    ]
+
+
+def _same(got: np.ndarray, candidate: np.ndarray) -> bool:
+    return got.shape == candidate.shape and relative_error(got, candidate) <= 1e-9
+
+
 def _step_cause(got: np.ndarray, W: np.ndarray, dW: np.ndarray, lr: float, who: str, loss: float | None = None) -> str:
     """Which common mistake turns W into `got` for one step with gradient dW (at loss `loss`)."""
-    candidates = [
-        (W + lr * dW, "the step goes uphill: the gradient points where the loss grows fastest, so step against "
-                      f"it: {who} -= learning_rate * dW"),
-        (W, f"W did not change: update it in the loop, {who} -= learning_rate * dW"),
-        (W - dW, "the learning rate is ignored: the step is learning_rate * dW"),
-        (W - lr * lr * dW, "the learning rate is applied twice: the step is learning_rate * dW"),
-        (W - dW / lr, "the gradient is divided by the learning rate: the step is learning_rate * dW"),
-        (W - 2 * lr * dW, "the step is applied twice: update W once per iteration"),
-    ]
-    if loss is not None:
-        candidates.append((W - lr * loss, "the step uses the loss, a number, instead of its gradient dW: "
-                                          f"{who} -= learning_rate * dW"))
-    for candidate, cause in candidates:
-        if got.shape == candidate.shape and relative_error(got, candidate) <= 1e-9:
-            return cause
+    with np.errstate(all="ignore"):
+        for update, cause in _wrong_steps(lr, who):
+            if loss is None and "uses the loss" in cause:
+                continue
+            if _same(got, update(W, loss, dW)):
+                return cause
     return f"one step of gradient descent is {who} -= learning_rate * dW, with dW the gradient of this iteration"
+
+
+def _along_gradient(got: np.ndarray, W: np.ndarray, dW: np.ndarray) -> bool:
+    """got = W + alpha * dW for some alpha != 0: W moved along the gradient, in either direction and by
+    any step size (how far and which way are the other criteria's business)."""
+    with np.errstate(all="ignore"):
+        step = np.asarray(got, dtype=np.float64) - W
+        if step.shape != dW.shape or not np.all(np.isfinite(step)) or not np.any(step) or not np.any(dW):
+            return False
+        alpha = float(np.sum(step * dW) / np.sum(dW * dW))
+        return alpha != 0 and float(np.linalg.norm(step - alpha * dW)) <= 1e-6 * float(np.linalg.norm(step))
+
+
+def _moved_got(got: np.ndarray, W: np.ndarray, who: str) -> str:
+    if got.shape == W.shape and np.array_equal(got, W):
+        return f"{who} unchanged"
+    return f"a {who} that is not the starting W plus a multiple of dW"
 
 
 # -- the grader's loss functions ----------------------------------------------------------------
@@ -149,10 +191,20 @@ class Bowl:
         self.calls.append(W)
         return self.value(W), self.grad(W)
 
+    def distinct(self) -> int:
+        """How many different W the loss was evaluated at."""
+        return len({W.tobytes() for W in self.calls})
+
     def evaluated_once_per_try(self, num_tries: int) -> bool:
-        """num_tries calls, or num_tries runs of calls with one W each (a W evaluated twice is no error)."""
-        runs = sum(1 for i, W in enumerate(self.calls) if i == 0 or not np.array_equal(self.calls[i - 1], W))
-        return len(self.calls) == num_tries or runs == num_tries
+        """num_tries different W evaluated: each try once, and nothing else. A W evaluated again (each
+        try's loss computed twice, or `best_loss = loss_fn(best_W)[0]` at the end) is no error."""
+        return self.distinct() == num_tries
+
+
+def _tries_cause(bowl: Bowl, num_tries: int) -> str:
+    if bowl.distinct() == num_tries + 1:
+        return "one W more than the tries was evaluated: best_W must be one of the num_tries random W"
+    return "evaluate the loss of every random W once: a loop over num_tries, a new W in each try"
 
 
 # ================================================================================================
@@ -169,7 +221,28 @@ def _call_random_search(fn, bowl: Bowl, dim: int, num_classes: int, num_tries: i
     return W, as_scalar(out[1], "best_loss")
 
 
-@check("random_search_best")
+@basic_case("10 tries on a quadratic bowl: loss_fn evaluated at different random W, and best_W one of them", 1000)
+def RANDOM_SEARCH_BASIC(fn, ctx: CheckContext) -> None:
+    """What random search is: different random W tried, one of them kept. A constant W tried num_tries
+    times, one random W, or zeros returned without trying fail; keeping the wrong try passes here and
+    loses points on the criteria."""
+    require_callable(fn, "random_search")
+    dim, num_classes, num_tries = 4, 3, 10
+    bowl = Bowl.random(ctx.rng(1), (dim, num_classes))
+    W, _ = _call_random_search(fn, bowl, dim, num_classes, num_tries, np.random.default_rng(_seed(ctx, 2)))
+    if bowl.distinct() < 2:
+        if not bowl.calls:
+            got, cause = "no call of loss_fn", "evaluate loss_fn(W) for every random W tried: a loop over num_tries"
+        else:
+            got = f"the same W in all {len(bowl.calls)} calls"
+            cause = "draw a new random W in every try, inside the loop: 0.001 * rng.standard_normal((dim, num_classes))"
+        raise Failure(f"loss_fn evaluated at {num_tries} different random W (num_tries = {num_tries})", got, cause)
+    if not any(np.array_equal(W, w) for w in bowl.calls):
+        raise Failure("best_W to be one of the W that loss_fn evaluated", "a W that loss_fn never saw",
+                      "return the tried W with the lowest loss, not a new W")
+
+
+@check("random_search_best", basic=RANDOM_SEARCH_BASIC)
 @seeded
 def random_search_best(fn, ctx: CheckContext):
     dim, num_classes = 6, 3
@@ -181,8 +254,8 @@ def random_search_best(fn, ctx: CheckContext):
             bowl.T *= 1e-3  # the bowl's minimum where the tries land, so their losses differ
             W, loss = _call_random_search(fn, bowl, dim, num_classes, num_tries, np.random.default_rng(_seed(ctx, salt + 1)))
             if not bowl.evaluated_once_per_try(num_tries):
-                raise Failure(f"loss_fn called once per try ({num_tries} tries)", f"{len(bowl.calls)} calls",
-                              "evaluate the loss of every random W once: a loop over num_tries")
+                raise Failure(f"loss_fn evaluated at {num_tries} different W, one per try ({num_tries} tries)",
+                              f"{bowl.distinct()} different W in {len(bowl.calls)} calls", _tries_cause(bowl, num_tries))
             losses = [bowl.value(w) for w in bowl.calls]
             best = int(np.argmin(losses))
             if not np.array_equal(W, bowl.calls[best]):
@@ -206,15 +279,15 @@ def random_search_best(fn, ctx: CheckContext):
         bowl = Bowl.random(ctx.rng(10), (dim, num_classes))
         _call_random_search(fn, bowl, dim, num_classes, 5, np.random.default_rng(_seed(ctx, 11)))
         if not bowl.evaluated_once_per_try(5):
-            raise Failure("loss_fn called once per try (5 tries)", f"{len(bowl.calls)} calls",
-                          "evaluate the loss of every random W once: a loop over num_tries")
+            raise Failure("loss_fn evaluated at 5 different W, one per try (5 tries)",
+                          f"{bowl.distinct()} different W in {len(bowl.calls)} calls", _tries_cause(bowl, 5))
 
-    yield ctx.run("returns (best_W, best_loss), W of shape (dim, num_classes), one loss_fn call per try", shape_and_calls)
+    yield ctx.run("returns (best_W, best_loss), W of shape (dim, num_classes), loss_fn evaluated once per try", shape_and_calls)
     yield ctx.run("returns the W with the lowest loss of 50 tries, and that loss", keeps_best(50, 20), 2)
     yield ctx.run("a single try (num_tries = 1) returns that try", keeps_best(1, 30))
 
 
-@check("random_search_random")
+@check("random_search_random", basic=RANDOM_SEARCH_BASIC)
 @seeded
 def random_search_random(fn, ctx: CheckContext):
     dim, num_classes = 5, 4
@@ -288,7 +361,36 @@ def _gd_trajectory(bowl: Bowl, W0: np.ndarray, lr: float, num_iters: int) -> lis
     return Ws
 
 
-@check("gradient_descent_step")
+def _path_cause(got: np.ndarray, bowl: Bowl, W0: np.ndarray, lr: float, num_iters: int, who: str) -> str:
+    """Which common mistake, repeated for num_iters steps on `bowl` from W0, ends at `got`."""
+    with np.errstate(all="ignore"):
+        for update, cause in _wrong_steps(lr, who):
+            W = W0
+            for _ in range(num_iters):
+                W = update(W, bowl.value(W), bowl.grad(W))
+            if _same(got, np.broadcast_to(W, W0.shape)):
+                return cause
+    return f"each iteration evaluates loss_fn at the current W and steps {who} -= learning_rate * dW"
+
+
+@basic_case("two iterations on a round bowl (learning_rate = 0.1): W moves from W0 along the gradient", 1001)
+def GRADIENT_DESCENT_BASIC(fn, ctx: CheckContext) -> None:
+    """On a round bowl every gradient on the way points along the first one, so W - W0 is a multiple of
+    loss_fn(W0)[1] for any number of steps of any size, downhill or up: W0 echoed back, zeros or random
+    numbers fail; a wrong step size or sign passes here and loses points on the criteria."""
+    require_callable(fn, "gradient_descent")
+    rng = ctx.rng(3)
+    shape, lr, num_iters = (3, 2), 0.1, 2
+    bowl, W0 = Bowl(np.ones(shape), rng.standard_normal(shape)), rng.standard_normal(shape)
+    W, _ = _call_gd(fn, bowl, W0.copy(), lr, num_iters)
+    dW = bowl.grad(W0)
+    if not _along_gradient(W, W0, dW):
+        raise Failure("W = W0 minus a multiple of dW = loss_fn(W0)[1] after 2 steps W -= learning_rate * dW "
+                      "(on a round bowl the gradients along the way all point the same way)", _moved_got(W, W0, "W"),
+                      _path_cause(W, bowl, W0, lr, num_iters, "W"))
+
+
+@check("gradient_descent_step", basic=GRADIENT_DESCENT_BASIC)
 @seeded
 def gradient_descent_step(fn, ctx: CheckContext):
     shape = (4, 3)
@@ -331,7 +433,7 @@ def gradient_descent_step(fn, ctx: CheckContext):
     yield ctx.run("W0 is left unmodified", unmodified)
 
 
-@check("gradient_descent_history")
+@check("gradient_descent_history", basic=GRADIENT_DESCENT_BASIC)
 @seeded
 def gradient_descent_history(fn, ctx: CheckContext):
     shape = (5, 3)
@@ -437,7 +539,24 @@ def _call_sample(fn, data: IndexedData, batch_size: int, rng):
     return X_batch.astype(np.float64, copy=False), y_batch
 
 
-@check("sample_minibatch_aligned")
+@basic_case("two minibatches of 5 from N = 20 (two Generators as rng): rows of X, and different rows", 1002)
+def SAMPLE_MINIBATCH_BASIC(fn, ctx: CheckContext) -> None:
+    """Sampling: the rows come from X, and two draws differ. Fixed rows (the first batch_size), X echoed
+    back, zeros or random numbers fail; misaligned labels or sampling without replacement pass here
+    and lose points on the criteria."""
+    require_callable(fn, "sample_minibatch")
+    data = IndexedData.random(ctx.rng(4), 20, 3, 3)
+    first = data.rows_of(_call_sample(fn, data, 5, np.random.default_rng(_seed(ctx, 5)))[0])
+    second = data.rows_of(_call_sample(fn, data, 5, np.random.default_rng(_seed(ctx, 6)))[0])
+    if np.array_equal(first, second):
+        cause = ("the batch is always the first batch_size rows: draw random indices, np.random.choice(N, batch_size) "
+                 "(rng.choice(N, batch_size) when rng is given)") if np.array_equal(first, np.arange(5)) else \
+            "draw random row indices on every call: rng.choice(N, batch_size)"
+        raise Failure("two calls with differently seeded Generators to draw different rows",
+                      f"the rows {first.tolist()} both times", cause)
+
+
+@check("sample_minibatch_aligned", basic=SAMPLE_MINIBATCH_BASIC)
 @seeded
 def sample_minibatch_aligned(fn, ctx: CheckContext):
     def shapes():
@@ -495,7 +614,7 @@ def _minibatch_examples():
                                   "batch_size": st.integers(1, 12), "seed": st.integers(0, 2**16)})
 
 
-@check("sample_minibatch_random")
+@check("sample_minibatch_random", basic=SAMPLE_MINIBATCH_BASIC)
 @seeded
 def sample_minibatch_random(fn, ctx: CheckContext):
     data = IndexedData.random(ctx.rng(90), 100, 3, 4)
@@ -630,7 +749,53 @@ def _train_setup(ctx: CheckContext, salt: int, n: int = 80, d: int = 4, c: int =
     return Recorder(data, c), W0
 
 
-@check("linear_classifier_train_update")
+def _train_moves_W(cls, ctx: CheckContext) -> None:
+    """One iteration of train moves self.W along the gradient self.loss returned for it."""
+    rec, W0 = _train_setup(ctx, 7)
+    lr = 0.1
+    obj, _ = _train(cls, rec, W0, _seed(ctx, 9), learning_rate=lr, reg=0.01, num_iters=1, batch_size=20)
+    call = rec.calls[0]
+    W = _final_W(obj, W0.shape)
+    if not _along_gradient(W, call.W, call.grad):
+        raise Failure("self.W moved along the gradient dW that self.loss returned: self.W -= learning_rate * dW "
+                      "(one iteration, learning_rate = 0.1)", _moved_got(W, call.W, "self.W"),
+                      _step_cause(W, call.W, call.grad, lr, "self.W", call.loss))
+
+
+@basic_case("one iteration of train moves self.W along the gradient self.loss returned", 1003)
+def TRAIN_BASIC(cls, ctx: CheckContext) -> None:
+    """Training is updating W with the gradient: a train that never changes self.W (whatever it
+    records, samples or initializes) earns nothing; a wrong step size or sign passes here and loses
+    points on the criteria."""
+    require_class(cls, "LinearClassifier")
+    _train_moves_W(cls, ctx)
+
+
+@basic_case("train moves self.W along the gradient, on minibatches that change from iteration to iteration", 1004)
+def TRAIN_SAMPLING_BASIC(cls, ctx: CheckContext) -> None:
+    """The minibatch cell's basic case: training, on minibatches that are sampled. The same rows in
+    every iteration (the first batch_size, or all of X) fail; misaligned labels or a private Generator
+    pass here and lose points on the criteria."""
+    require_class(cls, "LinearClassifier")
+    _train_moves_W(cls, ctx)
+    n, batch_size = 60, 10
+    rec, W0 = _train_setup(ctx, 10, n=n, d=4, c=3)
+    _train(cls, rec, W0, _seed(ctx, 12), learning_rate=1e-3, reg=0.0, num_iters=3, batch_size=batch_size)
+    if len({(c.X.shape, c.X.tobytes()) for c in rec.calls}) < 2:
+        X_batch = rec.calls[0].X
+        if X_batch.shape == rec.data.X.shape and np.array_equal(X_batch, rec.data.X):
+            got, cause = "all of X in every iteration", "the whole training set is used: sample batch_size examples " \
+                "per iteration, np.random.choice(num_train, batch_size)"
+        elif X_batch.shape[0] == batch_size and np.array_equal(X_batch, rec.data.X[:batch_size]):
+            got, cause = "the first batch_size rows in every iteration", "every iteration uses the first batch_size " \
+                "rows: sample random indices, np.random.choice(num_train, batch_size)"
+        else:
+            got, cause = "the same X_batch in every iteration", "draw a new minibatch in every iteration, inside the loop"
+        raise Failure(f"{len(rec.calls)} iterations on different random minibatches (batch_size = {batch_size}, N = {n})",
+                      got, cause)
+
+
+@check("linear_classifier_train_update", basic=TRAIN_BASIC)
 @seeded
 def linear_classifier_train_update(cls, ctx: CheckContext):
     def one_step():
@@ -674,7 +839,7 @@ def linear_classifier_train_update(cls, ctx: CheckContext):
     yield ctx.run("train's reg is passed to self.loss", reg_passed)
 
 
-@check("linear_classifier_train_history")
+@check("linear_classifier_train_history", basic=TRAIN_BASIC)
 @seeded
 def linear_classifier_train_history(cls, ctx: CheckContext):
     def run(salt: int, num_iters: int):
@@ -697,7 +862,7 @@ def linear_classifier_train_history(cls, ctx: CheckContext):
     yield ctx.run("loss_history[t] is the loss of iteration t's minibatch (20 iterations)", run(113, 20), 2)
 
 
-@check("linear_classifier_train_minibatch")
+@check("linear_classifier_train_minibatch", basic=TRAIN_SAMPLING_BASIC)
 @seeded
 def linear_classifier_train_minibatch(cls, ctx: CheckContext):
     n, batch_size, num_iters = 90, 16, 6
@@ -772,7 +937,7 @@ def linear_classifier_train_minibatch(cls, ctx: CheckContext):
     yield ctx.run("the same np.random.seed gives the same training", reproducible)
 
 
-@check("linear_classifier_train_init")
+@check("linear_classifier_train_init", basic=TRAIN_BASIC)
 @seeded
 def linear_classifier_train_init(cls, ctx: CheckContext):
     d = 30
@@ -812,17 +977,41 @@ def linear_classifier_train_init(cls, ctx: CheckContext):
     yield ctx.run("an existing W is trained further, not re-initialized", kept)
 
 
-@check("linear_classifier_predict")
+def _predict(cls, W: np.ndarray, X: np.ndarray) -> np.ndarray:
+    require_class(cls, "LinearClassifier")
+    obj = cls()
+    obj.W = W.copy()
+    out = obj.predict(X.copy())
+    if out is None:
+        raise Failure(f"labels of shape ({X.shape[0]},)", "None", "did you forget the `return`?")
+    return np.asarray(out)
+
+
+@basic_case("six examples whose highest scores are in classes 0, 1, 2 (each ahead by at least 1): their labels", 1005)
+def PREDICT_BASIC(cls, ctx: CheckContext) -> None:
+    """Every class is some example's answer, each far ahead of the rest: zeros, a constant label, random
+    labels or echoed scores fail; labels of a float dtype pass here and lose points on the criteria."""
+    rng = ctx.rng(13)
+    want = np.array([0, 1, 2, 2, 0, 1])
+    scores = rng.standard_normal((6, 3))
+    scores[np.arange(6), want] = scores.max(axis=1) + 1.0 + rng.uniform(0, 1, 6)
+    W, _ = np.linalg.qr(rng.standard_normal((3, 3)))  # orthogonal: X = scores W^T gives X W = scores
+    X = scores @ W.T
+    labels = _predict(cls, W, X)
+    ok = labels.shape == want.shape and np.issubdtype(labels.dtype, np.number) and np.array_equal(labels, want)
+    if not ok:
+        cause = "the predicted class is the one with the highest score, np.argmax(X.dot(self.W), axis=1)"
+        if labels.shape == want.shape and np.array_equal(labels, np.argmin(X @ W, axis=1)):
+            cause = "these are the lowest scores: predict the class with the highest score, np.argmax"
+        raise Failure(f"the labels {want.tolist()}", f"{labels.ravel()[:6].tolist()!r:.60}"
+                      + ("" if labels.shape == want.shape else f" (shape {labels.shape})"), cause)
+
+
+@check("linear_classifier_predict", basic=PREDICT_BASIC)
 @seeded
 def linear_classifier_predict(cls, ctx: CheckContext):
     def predict(W, X):
-        require_class(cls, "LinearClassifier")
-        obj = cls()
-        obj.W = W.copy()
-        out = obj.predict(X.copy())
-        if out is None:
-            raise Failure(f"labels of shape ({X.shape[0]},)", "None", "did you forget the `return`?")
-        return np.asarray(out)
+        return _predict(cls, W, X)
 
     def dtype_shape():
         p = random_problem(ctx.rng(140), 12, 5, 4, 0.0)
@@ -913,8 +1102,8 @@ DIGITS_MIN_VAL_ACCURACY = 0.93  # course.yaml's params.min_val_accuracy override
 CIFAR10_MIN_VAL_ACCURACY = 0.30  # not calibrated here (no CIFAR-10 in CI): set params.cifar10_min_val_accuracy
 
 
-def _tuning_data(ctx: CheckContext) -> tuple[dict, str, float]:
-    """(data, its name, the minimum validation accuracy) for the tuning check."""
+def _tuning_data(ctx: CheckContext) -> tuple[dict, str, float, tuple]:
+    """(data, its name, the minimum validation accuracy, a key naming the data) for the tuning check."""
     folder = ctx.data.cifar10_dir
     if folder:
         path = Path(folder)
@@ -928,8 +1117,10 @@ def _tuning_data(ctx: CheckContext) -> tuple[dict, str, float]:
             raise Failure("CIFAR-10's python batches in the folder course.yaml names (data.cifar10_dir)",
                           f"{type(exc).__name__}: {exc}",
                           "a problem of the course's configuration, not of your answer: please tell your instructor") from None
-        return data, "CIFAR-10", float(ctx.params.get("cifar10_min_val_accuracy", CIFAR10_MIN_VAL_ACCURACY))
-    return datasets.digits(), "digits", float(ctx.params.get("min_val_accuracy", DIGITS_MIN_VAL_ACCURACY))
+        return (data, "CIFAR-10", float(ctx.params.get("cifar10_min_val_accuracy", CIFAR10_MIN_VAL_ACCURACY)),
+                ("cifar10", str(path), *sizes))
+    return (datasets.digits(), "digits", float(ctx.params.get("min_val_accuracy", DIGITS_MIN_VAL_ACCURACY)),
+            ("digits",))
 
 
 def _positive(value, name: str, allow_zero: bool) -> float:
@@ -946,31 +1137,98 @@ def _positive(value, name: str, allow_zero: bool) -> float:
     return number
 
 
-@check("tuned_hyperparameters")
-@seeded
-def tuned_hyperparameters(answer, ctx: CheckContext):
+TUNING_PARAMS = {
+    "min_val_accuracy": Param("number", DIGITS_MIN_VAL_ACCURACY, "the validation accuracy on digits the reference must reach with the student's values"),
+    "reference_val_accuracy": Param("number", None, "the reference's own accuracy with its pick: a calibration record"),
+    "cifar10_min_val_accuracy": Param("number", CIFAR10_MIN_VAL_ACCURACY, "the same on CIFAR-10, when data.cifar10_dir is set"),
+    "cifar10_num_train": Param("integer", None, "CIFAR-10 training images used"),
+    "cifar10_num_val": Param("integer", None, "CIFAR-10 validation images used"),
+    "cifar10_num_test": Param("integer", None, "CIFAR-10 test images used"),
+    "num_iters": Param("integer", None, "training iterations of the reference"),
+    "batch_size": Param("integer", None, "minibatch size of the reference"),
+}
+
+
+def _tuning_values(answer) -> tuple[float, float]:
+    if not isinstance(answer, (tuple, list)) or len(answer) != 2:
+        raise Failure("(best_learning_rate, best_reg)", f"{answer!r:.60}")
+    return _positive(answer[0], "best_learning_rate", False), _positive(answer[1], "best_reg", True)
+
+
+@dataclass(frozen=True)
+class Tuning:
+    """The reference Softmax trained with the student's values: what the tuning checks judge."""
+
+    lr: float
+    reg: float
+    name: str            # the data set
+    minimum: float       # the validation accuracy a good pick reaches (course.yaml)
+    chance: float        # the accuracy of guessing, 1 / number of classes
+    num_iters: int
+    batch_size: int
+    val: float           # validation accuracy, 0 when training diverged
+    diverged: bool
+
+    def training(self) -> str:
+        return (f"the reference Softmax trained with learning_rate = {self.lr:g}, reg = {self.reg:g}, "
+                f"num_iters = {self.num_iters}, batch_size = {self.batch_size}")
+
+
+_TUNING_CACHE: dict[tuple, tuple[float, bool]] = {}
+
+
+def _tuning(answer, ctx: CheckContext) -> Tuning:
+    """The reference trained once per data set and values (the basic case and the criterion share it)."""
+    lr, reg = _tuning_values(answer)
     num_iters = int(ctx.params.get("num_iters", ref.TUNING_NUM_ITERS))
     batch_size = int(ctx.params.get("batch_size", ref.TUNING_BATCH_SIZE))
+    data, name, minimum, key = _tuning_data(ctx)
+    key = (*key, lr, reg, num_iters, batch_size)
+    if key not in _TUNING_CACHE:
+        classifier, _ = ref.train_softmax(data["X_train"], data["y_train"], lr, reg, num_iters, batch_size,
+                                          ref.TUNING_SEED)
+        diverged = not bool(np.all(np.isfinite(classifier.W)))
+        val = 0.0 if diverged else ref.accuracy(classifier, data["X_val"], data["y_val"])
+        if len(_TUNING_CACHE) >= 64:
+            _TUNING_CACHE.clear()
+        _TUNING_CACHE[key] = (val, diverged)
+    val, diverged = _TUNING_CACHE[key]
+    chance = 1.0 / max(1, np.unique(data["y_train"]).size)
+    return Tuning(lr, reg, name, minimum, chance, num_iters, batch_size, val, diverged)
 
-    def values():
-        if not isinstance(answer, (tuple, list)) or len(answer) != 2:
-            raise Failure("(best_learning_rate, best_reg)", f"{answer!r:.60}")
-        return _positive(answer[0], "best_learning_rate", False), _positive(answer[1], "best_reg", True)
 
+def _learned_nothing_cause(t: Tuning) -> str:
+    if t.diverged:
+        return (f"the training diverged (W overflowed): learning_rate = {t.lr:g} overshoots; pick the combination "
+                "of the grid with the highest validation accuracy")
+    return ("W barely learned in the iterations given: a learning rate this small barely moves W, a reg this large "
+            "keeps W near 0; pick the combination of the grid with the highest validation accuracy")
+
+
+@basic_case("the reference Softmax trained with your values learns: validation accuracy well above chance", 1006)
+def TUNING_BASIC(answer, ctx: CheckContext) -> None:
+    """Values the tuning never chose (a learning rate that diverges or barely moves W, a reg that crushes
+    it) earn nothing, not even for being numbers; a good but not the best pick passes here and loses
+    points on the accuracy criterion. "Well above chance": half way from chance to the minimum."""
+    t = _tuning(answer, ctx)
+    floor = t.chance + (t.minimum - t.chance) / 2
+    if not t.val >= floor:
+        raise Failure(f"validation accuracy >= {floor:.3f} on {t.name}, half way from chance ({t.chance:.2f}) to "
+                      f"{t.minimum:.3f} ({t.training()})", f"{t.val:.3f}", _learned_nothing_cause(t))
+
+
+@check("tuned_hyperparameters", basic=TUNING_BASIC, params=TUNING_PARAMS)
+@seeded
+def tuned_hyperparameters(answer, ctx: CheckContext):
     def accurate():
-        lr, reg = values()
-        data, name, minimum = _tuning_data(ctx)
-        val, _ = ref.validation_accuracy(data, lr, reg, num_iters, batch_size, ref.TUNING_SEED)
-        if not val >= minimum:
-            if val <= 0.2:
-                cause = ("the training diverged or learned nothing: a learning rate this large overshoots "
-                         "(or this reg crushes W); pick the best of the grid by validation accuracy")
+        t = _tuning(answer, ctx)
+        if not t.val >= t.minimum:
+            if t.val <= t.chance + (t.minimum - t.chance) / 2:
+                cause = _learned_nothing_cause(t)
             else:
                 cause = ("pick the combination with the highest validation accuracy; a learning rate too small "
                          "barely moves W in the iterations given, a reg too large shrinks W too much")
-            raise Failure(f"validation accuracy >= {minimum:.3f} on {name} (the reference Softmax trained with "
-                          f"learning_rate = {lr:g}, reg = {reg:g}, num_iters = {num_iters}, batch_size = {batch_size})",
-                          f"{val:.3f}", cause)
+            raise Failure(f"validation accuracy >= {t.minimum:.3f} on {t.name} ({t.training()})", f"{t.val:.3f}", cause)
 
-    yield ctx.run("best_learning_rate > 0 and best_reg >= 0 are numbers", values)
+    yield ctx.run("best_learning_rate > 0 and best_reg >= 0 are numbers", lambda: _tuning_values(answer))
     yield ctx.run("the reference Softmax trained with them reaches the validation accuracy", accurate, 2)

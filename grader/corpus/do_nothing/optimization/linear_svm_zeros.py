@@ -1,0 +1,7 @@
+"""LinearSVM.loss returns a zero loss and a zero gradient."""
+import numpy as np
+
+
+class LinearSVM(LinearClassifier):
+    def loss(self, X_batch, y_batch, reg):
+        return 0.0, np.zeros_like(self.W)
