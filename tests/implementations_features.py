@@ -537,5 +537,125 @@ def extract_in_place(imgs, feature_fns):
     return np.array([np.hstack([f(im * 255.0) for f in feature_fns]) for im in imgs])
 
 
+# ================================================================================================
+# answers that ignore their inputs (DESIGN.md principle 10): each must score 0 on every cell
+# ================================================================================================
+
+
+def _cells_of(im):
+    return (im.shape[0] // 8) * (im.shape[1] // 8) * 9
+
+
+def polar_zeros(points):
+    return np.zeros((len(points), 2))
+
+
+def polar_constant(points):
+    return np.tile([1.0, 0.0], (len(points), 1))
+
+
+def polar_echo(points):
+    return points.copy()
+
+
+def polar_random(points):
+    rng = np.random.default_rng(1)
+    return np.stack([rng.uniform(0, 3, len(points)), rng.uniform(-np.pi, np.pi, len(points))], axis=1)
+
+
+def hist_zeros(im, nbin=10, xmin=0, xmax=255, normalized=True):
+    return np.zeros(nbin)
+
+
+def hist_uniform(im, nbin=10, xmin=0, xmax=255, normalized=True):
+    return np.full(nbin, 1.0 / nbin)
+
+
+def hist_first_bin(im, nbin=10, xmin=0, xmax=255, normalized=True):
+    return np.eye(nbin)[0]
+
+
+def hist_random(im, nbin=10, xmin=0, xmax=255, normalized=True):
+    counts = np.bincount(np.random.default_rng(1).integers(0, nbin, 50), minlength=nbin)
+    return counts / counts.sum()
+
+
+def hist_random_unseeded(im, nbin=10, xmin=0, xmax=255, normalized=True):
+    """Random fractions of the pixels, different on every call."""
+    pixels = im.shape[0] * im.shape[1]
+    return np.bincount(np.random.randint(0, nbin, pixels), minlength=nbin) / pixels
+
+
+def hog_zeros(im):
+    return np.zeros(_cells_of(im))
+
+
+def hog_constant(im):
+    return np.full(_cells_of(im), 0.5)
+
+
+def hog_echo(im):
+    return np.resize(np.ravel(im).astype(float), _cells_of(im))
+
+
+def hog_random(im):
+    return np.random.default_rng(1).uniform(0, 5, _cells_of(im))
+
+
+def vocab_zeros(patches, k, num_iters=10, seed=0):
+    return np.zeros((k, patches.shape[1]))
+
+
+def vocab_overall_mean(patches, k, num_iters=10, seed=0):
+    """Every word is the mean of all patches: k = 1 and cluster-mean criteria hold, nothing is clustered."""
+    return np.tile(patches.mean(axis=0), (k, 1))
+
+
+def vocab_echo(patches, k, num_iters=10, seed=0):
+    return patches[:k].astype(float)
+
+
+def vocab_random(patches, k, num_iters=10, seed=0):
+    return np.random.default_rng(seed).uniform(patches.min(), patches.max(), (k, patches.shape[1]))
+
+
+def bow_zeros(patches, vocabulary):
+    return np.zeros(len(vocabulary))
+
+
+def bow_uniform(patches, vocabulary):
+    return np.full(len(vocabulary), 1.0 / len(vocabulary))
+
+
+def bow_first_word(patches, vocabulary):
+    return np.eye(len(vocabulary))[0]
+
+
+def bow_random(patches, vocabulary):
+    rng = np.random.default_rng(1)
+    return np.bincount(rng.integers(0, len(vocabulary), len(patches)), minlength=len(vocabulary)) / len(patches)
+
+
+def _total_features(imgs, feature_fns):
+    return sum(np.ravel(f(imgs[0])).size for f in feature_fns)
+
+
+def extract_zeros(imgs, feature_fns):
+    return np.zeros((len(imgs), _total_features(imgs, feature_fns)))
+
+
+def extract_constant(imgs, feature_fns):
+    return np.ones((len(imgs), _total_features(imgs, feature_fns)))
+
+
+def extract_echo(imgs, feature_fns):
+    total = _total_features(imgs, feature_fns)
+    return np.array([np.resize(np.ravel(im).astype(float), total) for im in imgs])
+
+
+def extract_random(imgs, feature_fns):
+    return np.random.default_rng(1).uniform(0, 255, (len(imgs), _total_features(imgs, feature_fns)))
+
+
 def stub1(*args, **kwargs):
     raise NotImplementedError()

@@ -496,6 +496,91 @@ def test_poor_experiment_choices_lose_points(answer):
     assert printed == "" and warned == [], (printed, warned)
 
 
+# -- basic cases: an answer that ignores its inputs earns nothing (DESIGN.md principle 10) -------------
+
+DO_NOTHING = {
+    "polar": [impl.polar_zeros, impl.polar_constant, impl.polar_echo, impl.polar_random],
+    "color": [impl.hist_zeros, impl.hist_uniform, impl.hist_first_bin, impl.hist_random, impl.hist_random_unseeded],
+    "hog": [impl.hog_zeros, impl.hog_constant, impl.hog_echo, impl.hog_random],
+    "vocabulary": [impl.vocab_zeros, impl.vocab_overall_mean, impl.vocab_echo, impl.vocab_random],
+    "bow": [impl.bow_zeros, impl.bow_uniform, impl.bow_first_word, impl.bow_random],
+    "extract": [impl.extract_zeros, impl.extract_constant, impl.extract_echo, impl.extract_random],
+}
+# Slips that still do the job on the basic case: they lose points only where their mistake shows.
+PASS_BASIC = [
+    impl.polar_arctan, impl.polar_degrees, impl.polar_radius_squared, impl.polar_columns_swapped,
+    impl.polar_zero_to_two_pi, impl.polar_in_place,
+    impl.hist_counts, impl.hist_density_only, impl.hist_value_channel, impl.hist_auto_bins, impl.hist_fixed_255,
+    impl.hist_in_place,
+    impl.hog_gray_0144, impl.hog_magnitude_squared, impl.hog_radians, impl.hog_signed, impl.hog_signed_shifted,
+    impl.hog_not_folded, impl.hog_cell_sum, impl.hog_swapped_gradients, impl.hog_in_place,
+    impl.vocab_empty_nan, impl.vocab_unseeded, impl.vocab_dot_product, impl.vocab_first_k,
+    impl.bow_counts, impl.bow_divided_by_k, impl.bow_no_minlength, impl.bow_dot_product, impl.bow_in_place,
+    impl.extract_vertical, impl.extract_reversed, impl.extract_in_place,
+]
+# Mistakes whose output on the basic case is wrong, so no cell of the function earns credit: the wrong
+# shape, an output that ignores the input in effect (a hue never multiplied by xmax always lands in
+# the first bin; words that never move are the starting patches), or the basic case's values wrong.
+FAIL_BASIC = [
+    impl.polar_returns_pair, impl.polar_identity, impl.hist_nbin_edges, impl.hist_returns_tuple,
+    impl.hist_hue_not_scaled, impl.hog_not_flat, impl.vocab_sum_update, impl.vocab_slice_view,
+    impl.vocab_never_updates, impl.bow_farthest, impl.extract_transposed, impl.extract_first_image_only,
+    impl.extract_flat,
+]
+_DO_NOTHING_CELLS = [(gid, fn) for domain, fns in DO_NOTHING.items() for fn in fns
+                     for gid, check in FUNCTION_CELLS if DOMAIN_OF[check] == domain]
+EXPERIMENT_DO_NOTHING = [(["raw"], 0.2, 0.0), (["raw", "color"], 0.1, 0.0), (["color"], 1.0, 0.0),
+                         ("raw", 1e-3, 0.0), (None, None, None), (["hog"], 1.0, 1.0)]
+
+
+def test_every_features_cell_has_a_basic_case():
+    from grader.checks.registry import get_basic_case
+
+    assert all(get_basic_case(check) is not None for _, check in FEATURE_CELLS)
+
+
+def test_every_bug_is_classified_against_the_basic_case():
+    assert set(PASS_BASIC) | set(FAIL_BASIC) == set(BUG_EFFECTS) and not set(PASS_BASIC) & set(FAIL_BASIC)
+
+
+@pytest.mark.parametrize("grade_id,fn", _DO_NOTHING_CELLS, ids=[f"{g}-{_name(f)}" for g, f in _DO_NOTHING_CELLS])
+def test_do_nothing_fails_the_basic_case_and_scores_zero(grade_id, fn):
+    outcome, printed, warned = _run(grade_id, fn)
+    assert outcome.score == 0.0 and outcome.gated, outcome.report()
+    assert outcome.basic.expected and outcome.basic.got and outcome.basic.cause, outcome.report()
+    assert "basic case failed" in outcome.report()
+
+
+@pytest.mark.parametrize("grade_id,check", FUNCTION_CELLS, ids=[g for g, _ in FUNCTION_CELLS])
+def test_correct_answers_and_slips_pass_the_basic_case(grade_id, check):
+    domain = DOMAIN_OF[check]
+    for fn in CORRECT[domain] + [b for b in PASS_BASIC if BUG_EFFECTS[b][0] == domain]:
+        outcome, _, _ = _run(grade_id, fn)
+        assert outcome.basic is not None and outcome.basic.passed, f"{_name(fn)}:\n{outcome.report()}"
+
+
+@pytest.mark.parametrize("bug", FAIL_BASIC, ids=_name)
+def test_mistakes_wrong_on_the_basic_case_earn_nothing(bug):
+    for check in DOMAINS[BUG_EFFECTS[bug][0]]:
+        outcome, _, _ = _run(FIRST_CELL_OF[check], bug)
+        assert outcome.gated and outcome.score == 0.0, outcome.report()
+        assert outcome.basic.expected and outcome.basic.got, outcome.report()
+
+
+@pytest.mark.parametrize("answer", EXPERIMENT_DO_NOTHING, ids=repr)
+def test_experiment_baseline_or_untrained_choice_earns_nothing(answer):
+    """Raw pixels are the baseline the experiment asks to beat (at a learning rate of 0.2 they reach 0.32,
+    above the calibrated 0.314, so the names decide); the hue histogram is constant on gray digits."""
+    outcome, _, _ = run_check(_COURSE, "feature_experiment-accuracy", answer)
+    assert outcome.gated and outcome.score == 0.0, outcome.report()
+    assert outcome.basic.expected and outcome.basic.got, outcome.report()
+
+
+def test_experiment_that_beats_raw_pixels_by_less_than_the_margin_keeps_partial_credit():
+    outcome, _, _ = run_check(_COURSE, "feature_experiment-accuracy", (["bow"], 1.0, 0.0))
+    assert not outcome.gated and 0 < outcome.score < outcome.points, outcome.report()
+
+
 # -- feedback teaches ---------------------------------------------------------------------------------
 
 FEEDBACK = [
@@ -538,6 +623,20 @@ FEEDBACK = [
     ("extract_features-values", impl.extract_first_image_only, "first image"),
     ("extract_features-values", impl.extract_vertical, "side by side"),
     ("extract_features-properties", impl.extract_in_place, "imgs"),
+    # answers that ignore their inputs: the basic case names what came back
+    ("polar_features-values", impl.polar_echo, "the points, unchanged"),
+    ("polar_features-properties", impl.polar_constant, "every row is the same"),
+    ("color_histogram_hsv-values", impl.hist_uniform, "same weight in every bin"),
+    ("color_histogram_hsv-properties", impl.hist_first_bin, "first bin"),
+    ("color_histogram_hsv-values", impl.hist_random_unseeded, "changes from call to call"),
+    ("hog_feature-values", impl.hog_constant, "0 on a flat image"),
+    ("hog_feature-properties", impl.hog_zeros, "every value is 0"),
+    ("hog_feature-values", impl.hog_echo, "first values of the image"),
+    ("build_vocabulary-values", impl.vocab_overall_mean, "mean of all the patches"),
+    ("build_vocabulary-values", impl.vocab_never_updates, "never move"),
+    ("bow_histogram-values", impl.bow_uniform, "same share"),
+    ("extract_features-values", impl.extract_zeros, "every value is 0"),
+    ("extract_features-values", impl.extract_echo, "first values of the images' pixels"),
 ]
 
 
