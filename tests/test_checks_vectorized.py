@@ -229,6 +229,18 @@ def test_a_looping_softmax_of_the_students_own_costs_the_vectorized_loss(path):
     assert not result.passed and "uses your `softmax`, whose line 2:" in result.got, result.got
 
 
+@both_paths
+def test_a_constant_of_the_answer_cell_passes_and_a_partial_of_the_naive_version_fails(path):
+    answer = FIXED_LOOPS.replace("+ 1)", "+ DELTA)")
+    assert verdict(path, "svm_loss_vectorized", svm_loss_vectorized="DELTA = 1.0\n" + answer).passed
+    if path == "trusted cells":   # in the kernel a partial object is not read; autograding reads the cells
+        partial = ("import functools\nfast = functools.partial(svm_loss_naive)\n"
+                   "def svm_loss_vectorized(W, X, y, reg):\n    return fast(W, X, y, reg)\n")
+        result = verdict(path, "svm_loss_vectorized", svm_loss_vectorized=partial)
+        assert not result.passed and "uses your `fast`, whose line 2:" in result.got, result.got
+        assert "`svm_loss_naive`, the naive version" in result.got
+
+
 def test_trusted_path_fails_an_answer_it_cannot_read_in_process_path_defers():
     hidden = "svm_loss_vectorized = (lambda f: f)(svm_loss_naive)\n"
     result = verdict("trusted cells", "svm_loss_vectorized", svm_loss_vectorized=hidden)

@@ -123,7 +123,7 @@ class CellsProgram:
             return Definition(name, stmt.value, lines)
         if isinstance(target, ast.Name) and isinstance(stmt.value, ast.Name):
             return ("alias", stmt.value.id, f"line {stmt.lineno}: `{quote}`")
-        return ("other", f"line {stmt.lineno}: `{quote}`")
+        return ("other", f"line {stmt.lineno}: `{quote}`", _as_code(name, stmt.value, lines))
 
     def _resolve(self, name: str, seen: tuple[str, ...]):
         if name in NAIVE:
@@ -153,12 +153,12 @@ class CellsProgram:
         raise Unfollowable(f"no `def {name}(...):` at the top level of your answer cells")
 
     def helper(self, name: str, within: Definition):
-        """The student's function `name` refers to, a naive name, or None (not the student's)."""
+        """The student's function `name` refers to, a naive name, or None (not the student's). A name
+        bound to some other value (a constant, `functools.partial(...)`) is read as the expression
+        that made it, so what that expression uses counts too."""
         found = self._resolve(name, ())
         if isinstance(found, tuple):
-            if found[0] == "naive":
-                return found[1]
-            raise Unfollowable(f"`{name}` is defined in a way the grader cannot read ({found[1]})")
+            return found[1] if found[0] == "naive" else found[2]
         return found
 
 
@@ -214,6 +214,13 @@ def read_answer(fn):
         program = NamespaceProgram(fn)
         return program, program.answer(fn)
     raise Unfollowable(f"`{getattr(fn, '__name__', fn)!s:.60}` is not a function the grader can read")
+
+
+def _as_code(name: str, value: ast.expr, lines: tuple[str, ...]) -> Definition:
+    """A top-level `name = <expression>` read as code: a lambda without arguments around it."""
+    node = ast.Lambda(args=ast.arguments(posonlyargs=[], args=[], vararg=None, kwonlyargs=[], kw_defaults=[],
+                                         kwarg=None, defaults=[]), body=value)
+    return Definition(name, ast.copy_location(node, value), lines)
 
 
 # -- the rules --------------------------------------------------------------------------------------
