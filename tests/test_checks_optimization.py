@@ -452,3 +452,14 @@ def test_subclass_loss_keeps_full_marks_when_the_pasted_loss_is_wrong(grade_id, 
     assert outcome.fraction == 1.0, outcome.report()
     # and the student's names are back afterwards
     assert namespace["svm_loss_vectorized"](np.zeros((2, 2)), None, None, 0)[0] == 123.0
+
+
+@pytest.mark.parametrize("grade_id, cls, function", [("LinearSVM-loss", "LinearSVM", "svm_loss_naive"),
+                                                     ("Softmax-loss", "Softmax", "softmax_loss_naive")])
+def test_subclass_loss_calling_a_pasted_naive_loss_is_graded_on_the_class_alone(grade_id, cls, function):
+    namespace: dict = {}
+    exec(_BROKEN_PASTED_LOSSES.replace("_vectorized(self.W", "_naive(self.W")
+         + f"\ndef {function}(W, X, y, reg):\n    return 7.0, np.zeros_like(W)\n", namespace)
+    outcome, _, _ = run_check(_COURSE, grade_id, namespace[cls])
+    assert outcome.fraction == 1.0, outcome.report()
+    assert namespace[function](np.zeros((2, 2)), None, None, 0)[0] == 7.0

@@ -1054,7 +1054,10 @@ def linear_classifier_predict(cls, ctx: CheckContext):
 # ================================================================================================
 
 
-PASTED_LOSSES = {"svm_loss_vectorized": ref_losses.svm_loss, "softmax_loss_vectorized": ref_losses.softmax_loss}
+# The names a subclass's loss may call: the vectorized losses the notebook asks to paste, and the naive
+# ones a student may have pasted with them (the same function, graded in losses.ipynb).
+PASTED_LOSSES = {"svm_loss_vectorized": ref_losses.svm_loss, "softmax_loss_vectorized": ref_losses.softmax_loss,
+                 "svm_loss_naive": ref_losses.svm_loss, "softmax_loss_naive": ref_losses.softmax_loss}
 
 
 def _subclass_loss(name: str, function: str, reference, other, other_name: str):
