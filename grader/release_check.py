@@ -1,5 +1,5 @@
 """Is the committed student release what `nbgrader generate_assignment` produces, and free of
-solution and hidden-test text?
+solution and hidden-test text, its own and every other notebook's?
 
 Both return a list of one-line problems (empty: the guard holds), so `grader ci` prints them and the
 tests assert on them; neither runs nbgrader itself.
@@ -7,8 +7,13 @@ tests assert on them; neither runs nbgrader itself.
 
 from __future__ import annotations
 
+import ast
+import copy
 import json
+import math
 import re
+import textwrap
+from dataclasses import dataclass
 from pathlib import Path
 
 import nbformat
@@ -64,4 +69,210 @@ def release_leaks(course_root: Path, assignment: str) -> list[str]:
                   if len(line) > MIN_LEAK_LENGTH and line in released and line not in public]
         if leaked:
             problems.append(f"{where} holds {len(leaked)} solution or hidden-test line(s), e.g. {leaked[0]!r}")
+    problems += cross_notebook_leaks(course_root, assignment)
+    return problems
+
+
+# -- another notebook's graded answer in a released cell -------------------------------------------------
+#
+# The rule. An answer is the code of the `### BEGIN SOLUTION` blocks of an autograded answer cell (a
+# solution cell whose grade_id has autograded test cells `<grade_id>` or `<grade_id>-<aspect>`). Its
+# significant statements are its simple statements, nested ones included, written the one way
+# `ast.unparse` writes them (so whitespace, comments, parentheses and quotes do not count) and with the
+# names the code binds renamed _0, _1, ... in order of appearance (so renaming a variable does not count
+# either), at least MIN_STATEMENT_LENGTH characters long, that are no bare `pass`/`break`/`continue`/
+# `raise`/import, no `return` of plain names (`return float(loss), dW`), and that the answer's own
+# notebook does not show outside its hidden blocks.
+# A released code cell (or a fenced code block of a markdown cell) shows such a statement when it holds
+# the same statement, or one of its sub-expressions of at least MIN_EXPRESSION_LENGTH characters (so
+# `return expr` and `return float(expr)` count as one). A cell that shows at least half of an answer's
+# significant statements holds that answer. Statements of boilerplate length (`n = X.shape[0]`) are
+# below the threshold, and one shared statement out of several (`W -= learning_rate * dW`) is not half.
+# Only a copy is caught: an answer rewritten in other statements is the reviewer's to spot.
+
+MIN_STATEMENT_LENGTH = 20
+MIN_EXPRESSION_LENGTH = 35
+LEAK_SHARE = 0.5
+SOLUTION_BLOCK = re.compile(r"### BEGIN SOLUTION[^\n]*\n(.*?)^[ \t]*### END SOLUTION", flags=re.S | re.M)
+FENCED_CODE = re.compile(r"^```[ \t]*(?:python|py|ipython3?)?[ \t]*\n(.*?)^```", flags=re.S | re.M)
+TRIVIAL = (ast.Pass, ast.Break, ast.Continue, ast.Raise, ast.Import, ast.ImportFrom, ast.Global, ast.Nonlocal)
+
+
+@dataclass(frozen=True)
+class Answer:
+    notebook: str                              # the solution notebook's file name
+    grade_id: str
+    statements: tuple[tuple[str, frozenset[str], str], ...]   # (canonical, its long sub-expressions, as written)
+
+
+def _python(source: str) -> str:
+    """A cell's IPython syntax (magics, `!` commands) turned into Python, as the kernel would."""
+    try:
+        from IPython.core.inputtransformer2 import TransformerManager
+
+        return TransformerManager().transform_cell(source)
+    except Exception:
+        return source
+
+
+def _parse(source: str) -> ast.Module | None:
+    try:
+        return ast.parse(_python(textwrap.dedent(source)))
+    except SyntaxError:
+        return None
+
+
+def _simple_statements(tree: ast.AST):
+    for node in ast.walk(tree):
+        if isinstance(node, ast.stmt) and not hasattr(node, "body"):
+            yield node
+
+
+def _plain(node: ast.expr | None) -> bool:
+    """None, a name, a constant, or a builtin applied to those: `float(loss)`."""
+    if node is None or isinstance(node, (ast.Name, ast.Constant)):
+        return True
+    return isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and not node.keywords \
+        and all(isinstance(a, (ast.Name, ast.Constant)) for a in node.args)
+
+
+def _is_trivial(stmt: ast.stmt) -> bool:
+    """No answer of its own: `pass`, `raise ...`, imports, `return float(loss), dW`."""
+    if isinstance(stmt, TRIVIAL):
+        return True
+    if isinstance(stmt, ast.Return):
+        values = stmt.value.elts if isinstance(stmt.value, ast.Tuple) else [stmt.value]
+        return all(_plain(v) for v in values)
+    return False
+
+
+def _bound_names(tree: ast.AST) -> set[str]:
+    """The names the code assigns (variables, loop targets), not its parameters or globals it reads."""
+    return {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, (ast.Store, ast.Del))}
+
+
+class _Canonical(ast.NodeTransformer):
+    """The names a piece of code binds become _0, _1, ... in the order they first appear in it, so
+    `coeff[rows, y] = 0` and `c[r, y] = 0` read the same; parameters (W, X, y, reg) and globals (np) stay."""
+
+    def __init__(self, bound: set[str]):
+        self.bound, self.seen = bound, {}
+
+    def visit_Name(self, node: ast.Name) -> ast.Name:
+        if node.id in self.bound:
+            return ast.copy_location(ast.Name(self.seen.setdefault(node.id, f"_{len(self.seen)}"), node.ctx), node)
+        return node
+
+
+def _canonical(node: ast.AST, bound: set[str]) -> str:
+    return ast.unparse(_Canonical(bound).visit(copy.deepcopy(node)))
+
+
+def _units(tree: ast.AST, bound: set[str] | None = None) -> set[str]:
+    """Every statement and every expression of the code, canonical."""
+    bound = _bound_names(tree) if bound is None else bound
+    return {_canonical(n, bound) for n in ast.walk(tree) if isinstance(n, (ast.stmt, ast.expr))}
+
+
+def _code_units(code: str) -> set[str]:
+    """The units of released code; code that does not parse as a whole is read line by line."""
+    tree = _parse(code)
+    if tree is not None:
+        return _units(tree)
+    lines = [t for t in (_parse(line.strip()) for line in code.splitlines()) if t is not None]
+    bound = set().union(*(_bound_names(t) for t in lines))
+    return set().union(*(_units(t, bound) for t in lines))
+
+
+def _code_of(cell) -> list[str]:
+    if cell.cell_type == "code":
+        return [cell.source]
+    if cell.cell_type == "markdown":
+        return FENCED_CODE.findall(cell.source)
+    return []
+
+
+def _public_units(nb) -> set[str]:
+    """What the source notebook shows outside its hidden blocks, on purpose."""
+    units: set[str] = set()
+    for cell in nb.cells:
+        for code in _code_of(cell):
+            tree = _parse(HIDDEN_BLOCK.sub("", code))
+            if tree is not None:
+                units |= _units(tree)
+    return units
+
+
+def _autograded_ids(nb) -> set[str]:
+    return {m["grade_id"] for c in nb.cells
+            if (m := c.metadata.get("nbgrader", {})).get("grade") and not m.get("solution") and "grade_id" in m}
+
+
+def graded_answers(solution_path: Path) -> list[Answer]:
+    """The autograded answers of a solution notebook, with their significant statements."""
+    nb = nbformat.read(solution_path, as_version=4)
+    tested = _autograded_ids(nb)
+    public = _public_units(nb)
+    answers = []
+    for cell in nb.cells:
+        meta = cell.metadata.get("nbgrader", {})
+        grade_id = meta.get("grade_id")
+        if cell.cell_type != "code" or not meta.get("solution") or grade_id is None:
+            continue
+        if grade_id not in tested and not any(t.startswith(grade_id + "-") for t in tested):
+            continue
+        statements = {}
+        for block in SOLUTION_BLOCK.findall(cell.source):
+            tree = _parse(block)
+            if tree is None:
+                continue
+            bound = _bound_names(tree)
+            for stmt in _simple_statements(tree):
+                text = _canonical(stmt, bound)
+                if len(text) < MIN_STATEMENT_LENGTH or _is_trivial(stmt) or text in public:
+                    continue
+                expressions = (_canonical(e, bound) for e in ast.walk(stmt) if isinstance(e, ast.expr))
+                long_ones = frozenset(u for u in expressions if len(u) >= MIN_EXPRESSION_LENGTH and u not in public)
+                statements.setdefault(text, (text, long_ones, ast.unparse(stmt)))
+        if statements:
+            answers.append(Answer(solution_path.name, grade_id, tuple(statements.values())))
+    return answers
+
+
+def shown_statements(answer: Answer, units: set[str]) -> list[str]:
+    """The answer's significant statements (as written in the solution) that code with these units shows."""
+    return [written for text, expressions, written in answer.statements if text in units or expressions & units]
+
+
+def holds_answer(answer: Answer, units: set[str]) -> list[str]:
+    """The statements shown, when they are enough to say the code holds the answer; else []."""
+    shown = shown_statements(answer, units)
+    return shown if shown and len(shown) >= math.ceil(LEAK_SHARE * len(answer.statements)) else []
+
+
+def _cell_name(cell, index: int) -> str:
+    grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
+    return f"cell {index} ({grade_id or cell.get('id', 'no id')})"
+
+
+def cross_notebook_leaks(course_root: Path, assignment: str) -> list[str]:
+    """Released cells that hold another notebook's graded answer: one line per cell and answer."""
+    solutions = sorted((course_root / "solutions" / assignment).glob("*.ipynb"))
+    answers = [a for path in solutions for a in graded_answers(path)]
+    problems = []
+    for release_path in sorted((course_root / "assignments" / assignment).glob("*.ipynb")):
+        where = f"assignments/{assignment}/{release_path.name}"
+        release = nbformat.read(release_path, as_version=4)
+        for index, cell in enumerate(release.cells):
+            units = set().union(*(_code_units(code) for code in _code_of(cell)))
+            if not units:
+                continue
+            for answer in answers:
+                if answer.notebook == release_path.name:
+                    continue   # its own notebook: the line check above, with what it shows on purpose
+                shown = holds_answer(answer, units)
+                if shown:
+                    problems.append(f"{where} {_cell_name(cell, index)} holds the graded answer "
+                                    f"{answer.notebook.removesuffix('.ipynb')}:{answer.grade_id} "
+                                    f"({len(shown)} of its {len(answer.statements)} statements, e.g. {shown[0]!r})")
     return problems
