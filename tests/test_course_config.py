@@ -424,7 +424,7 @@ def test_real_course_loads_with_notebooks_checked():
     course = load_course(COURSE_YAML, check_notebooks=True)
     assert course.course_id == "cs231n-lecture3"
     assert list(course.assignments) == ["lecture3"]
-    assert _totals(course) == (57, 54, 3)
+    assert _totals(course) == (59, 56, 3)
 
 
 def test_copied_course_loads_and_matches_notebook_points(tmp_path):
@@ -433,7 +433,7 @@ def test_copied_course_loads_and_matches_notebook_points(tmp_path):
 
     path = write_course(tmp_path, copy.deepcopy(REAL), with_solutions=True)
     course = load_course(path, check_notebooks=True)
-    assert _totals(course) == (57, 54, 3)
+    assert _totals(course) == (59, 56, 3)
     nb = json.loads((tmp_path / NB_FILE).read_text(encoding="utf-8"))
     in_notebook = {c["metadata"]["nbgrader"]["grade_id"]: c["metadata"]["nbgrader"]["points"]
                    for c in nb["cells"] if c.get("metadata", {}).get("nbgrader", {}).get("grade")}
