@@ -232,12 +232,19 @@ def test_the_hash_seed_is_fixed_so_set_order_never_changes_a_grade():
 
 
 def test_heavy_modules_are_loaded_only_for_answers_that_import_them():
-    from grader.sandbox.session import PRELOAD, modules_to_preload
+    from grader.sandbox.session import import_plan
 
-    assert modules_to_preload([("a", "def f(x):\n    return x")]) == PRELOAD
-    wanted = modules_to_preload([("a", "import scipy\nfrom matplotlib import colors\n"),
-                                 ("b", "def g():\n    from scipy.special import logsumexp\n")])
-    assert {"scipy.special", "scipy.linalg", "scipy.ndimage", "matplotlib.colors"} <= set(wanted)
+    assert import_plan([("a", "def f(x):\n    return x")]).modules == []
+    plan = import_plan([("a", "import scipy\nfrom matplotlib import colors\ndef g(x):\n    return scipy.special.expit(x)\n"),
+                        ("b", "def h():\n    from scipy.linalg import norm\n")])
+    assert plan.modules == ["scipy", "matplotlib", "scipy.linalg"]
+    assert {"matplotlib.colors", "scipy.special.expit", "scipy.linalg.norm"} <= set(plan.names)
+    # A provided cell's plotting import costs nothing unless an answer (or a helper it calls) uses it.
+    provided = [("provided cell setup", "import matplotlib.pyplot as plt"),
+                ("provided cell helpers", "def show(x):\n    plt.plot(x)\n"),
+                ("provided cell loader", "def load():\n    from sklearn.datasets import load_digits\n")]
+    assert import_plan([*provided, ("answer cell f", "def f(x):\n    return x\n")]).modules == []
+    assert import_plan([*provided, ("answer cell f", "def f(x):\n    show(x)\n")]).modules == ["matplotlib.pyplot"]
     with Session([("a", "from scipy.special import logsumexp\ndef f(x):\n    return logsumexp(x)\n")]) as s:
         assert answer_proxy(s, "f")(np.zeros(2)) == pytest.approx(np.log(2))
 

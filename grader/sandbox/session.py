@@ -26,34 +26,101 @@ import numpy as np
 from . import worker as wire
 
 WORKER_SOURCE = Path(wire.__file__).read_text(encoding="utf-8")
-# What an answer may import, loaded before the worker's file system is emptied: numpy and the usual
-# standard library always; the heavier modules below only when the worker's cells import them (or a
-# package of theirs): scipy's special functions (logsumexp), linear algebra and image filters, and
-# matplotlib.colors, which CS231n's feature code uses.
+# Loaded into every worker before its file system is emptied: numpy and the usual standard library.
+# Everything else an answer imports is loaded only for the answers that import it (see import_plan).
 PRELOAD = ["numpy", "numpy.linalg", "numpy.random", "numpy.fft", "math", "cmath", "random", "itertools",
            "functools", "collections", "operator", "heapq", "bisect", "copy", "time", "re", "string",
            "statistics", "warnings", "colorsys", "dataclasses", "typing", "traceback", "ctypes", "socket",
            "encodings.idna"]
-PRELOAD_WHEN_IMPORTED = ["scipy.special", "scipy.linalg", "scipy.ndimage", "scipy.signal", "matplotlib.colors",
-                         "fractions", "decimal", "json", "struct", "array"]
+DYNAMIC_IMPORTS = {"import_module", "__import__"}   # importlib.import_module("x"), __import__("x")
 
 
-def modules_to_preload(cells: list[tuple[str, str]]) -> list[str]:
-    named = set()
-    for _, source in cells:
+@dataclass
+class ImportPlan:
+    """What the worker imports before its file system disappears, from the cells' source alone."""
+    modules: list[str]           # named by an import statement: the statement fails without them
+    names: list[str]             # dotted names that may be submodules: `from x import y`, `x.y.z` after `import x`
+    bindings: dict[str, str]     # a name an import statement binds -> the module the statement names
+
+
+def import_plan(cells: list[tuple[str, str]]) -> ImportPlan:
+    """Every module the answers can reach by an import: each import statement of the answer cells
+    (anywhere, inside functions too), and of the instructor's provided definitions that the answers
+    use (directly or through other provided definitions), so that a plotting import in a setup cell
+    costs nothing. Attribute chains on imported names (`scipy.stats.norm` after `import scipy`) are
+    listed too: packages such as scipy load those submodules only when first touched."""
+    answers, provided = [], []   # parsed answer cells; provided top-level statements
+    for label, source in cells:
         try:
             tree = ast.parse(source)
         except SyntaxError:
             continue
+        if label.startswith("provided cell"):
+            provided.extend(tree.body)
+        else:
+            answers.append(tree)
+    used_code = list(answers)
+    used = set().union(*(_names_read(t) for t in answers)) if answers else set()
+    pending = list(provided)
+    while True:   # provided definitions the answers reach, directly or through each other
+        reached = [n for n in pending if _bound_names(n) & used]
+        if not reached:
+            break
+        for node in reached:
+            pending.remove(node)
+            used_code.append(node)
+            used |= _names_read(node)
+    modules, names, bindings, roots = [], [], {}, {}
+    for tree in used_code:
         for node in ast.walk(tree):
             if isinstance(node, ast.Import):
-                named.update(alias.name for alias in node.names)
+                for alias in node.names:
+                    modules.append(alias.name)
+                    bound = alias.asname or alias.name.split(".")[0]
+                    bindings[bound] = alias.name
+                    roots[bound] = alias.name if alias.asname else bound
             elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
-                named.add(node.module)
-                named.update(f"{node.module}.{alias.name}" for alias in node.names)
-    wanted = [m for m in PRELOAD_WHEN_IMPORTED
-              if any(m == n or m.startswith(n + ".") or n.startswith(m + ".") for n in named)]
-    return PRELOAD + wanted
+                modules.append(node.module)
+                for alias in node.names:
+                    if alias.name != "*":
+                        names.append(f"{node.module}.{alias.name}")
+                        bindings[alias.asname or alias.name] = node.module
+                        roots[alias.asname or alias.name] = f"{node.module}.{alias.name}"
+            elif (isinstance(node, ast.Call) and node.args and isinstance(node.args[0], ast.Constant)
+                  and isinstance(node.args[0].value, str)
+                  and (getattr(node.func, "id", None) or getattr(node.func, "attr", None)) in DYNAMIC_IMPORTS):
+                names.append(node.args[0].value)
+    for tree in used_code:
+        for node in ast.walk(tree):
+            chain = _attribute_chain(node)
+            if chain and chain[0] in roots:
+                names.append(".".join([roots[chain[0]], *chain[1:]]))
+    return ImportPlan(list(dict.fromkeys(modules)), list(dict.fromkeys(names)), bindings)
+
+
+def _names_read(tree) -> set[str]:
+    return {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)}
+
+
+def _bound_names(node) -> set[str]:
+    if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+        return {node.name}
+    if isinstance(node, ast.Import):
+        return {a.asname or a.name.split(".")[0] for a in node.names}
+    if isinstance(node, ast.ImportFrom):
+        return {a.asname or a.name for a in node.names}
+    return {n.id for n in ast.walk(node) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
+
+
+def _attribute_chain(node) -> list[str] | None:
+    """`a.b.c` as ["a", "b", "c"] when node is the outermost attribute of a chain on a plain name."""
+    parts = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if not parts or not isinstance(node, ast.Name):
+        return None
+    return [node.id, *reversed(parts)]
 
 
 class WorkerFailure(Exception):
@@ -95,6 +162,9 @@ class Session:
         self._callback_errors: list[BaseException] = []
         self._output = tempfile.TemporaryFile(mode="w+b")
         self._output_read = 0
+        self._warned: set[str] = set()
+        self._workdir = None
+        self.imports = import_plan(self.cells)
         from .proxies import TrustedCodec
 
         self.codec = TrustedCodec(self)
@@ -104,10 +174,11 @@ class Session:
     def _start(self) -> None:
         to_worker_r, to_worker_w = os.pipe()
         from_worker_r, from_worker_w = os.pipe()
-        self._workdir = tempfile.TemporaryDirectory(prefix="worker-")
+        self._workdir = tempfile.TemporaryDirectory(prefix="worker-", ignore_cleanup_errors=True)
         os.chmod(self._workdir.name, 0o777)  # its root, or where there are no namespaces, its working folder
         config = {
-            "path": _module_path(), "fds": [to_worker_r, from_worker_w], "preload": modules_to_preload(self.cells),
+            "path": _module_path(), "fds": [to_worker_r, from_worker_w], "preload": PRELOAD,
+            "modules": self.imports.modules, "names": self.imports.names, "bindings": self.imports.bindings,
             "root": self._workdir.name, "uid": os.getuid(), "gid": os.getgid(),
             "limits": {"RLIMIT_AS": self.limits.memory_bytes, "RLIMIT_CPU": self.limits.cpu_seconds,
                        "RLIMIT_FSIZE": self.limits.file_bytes, "RLIMIT_CORE": 0,
@@ -160,8 +231,11 @@ class Session:
             self._proc.wait()
             for fd in (self._w, self._r):
                 os.close(fd)
-            self._workdir.cleanup()
             self._proc = None
+        if self._workdir is not None:
+            # Removed now, never by the garbage collector: its warning would land in some feedback.
+            self._workdir.cleanup()
+            self._workdir = None
 
     def __enter__(self):
         return self
@@ -184,6 +258,12 @@ class Session:
         data = self._output.read()
         self._output_read += len(data)
         return data.decode("utf-8", "replace")
+
+    def warnings(self) -> list[str]:
+        """The warnings the student's code raised since the last time this was asked ("Category:
+        message", sorted, each once), as `run_check` reports them in the student's kernel."""
+        warned, self._warned = sorted(self._warned), set()
+        return warned
 
     # -- requests ------------------------------------------------------------------------------
 
@@ -218,6 +298,8 @@ class Session:
             while reply.get("op") == "callback":
                 self._serve_callback(reply, arrays, wait)
                 reply, arrays = wire.read_message(self._reader, wait)
+            warned = reply.get("warnings", [])
+            self._warned.update(str(w)[:300] for w in (warned if isinstance(warned, list) else [])[:wire.MAX_WARNINGS])
             if reply.get("op") == "ok":
                 value = self.codec.decode(reply.get("value"), arrays)
                 changed = self.codec.decode(reply.get("after", None), arrays) or []

@@ -16,8 +16,10 @@ travels as a reference number.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import re
 import struct
 import sys
 
@@ -29,6 +31,20 @@ MAX_NDIM = 32
 
 class WireError(Exception):
     """A malformed or oversized message."""
+
+
+ADDRESS = re.compile(r"\bat 0x[0-9a-fA-F]+")
+
+
+def without_addresses(text: str) -> str:
+    """`<Foo object at 0x7f3a...>` becomes `<Foo object at 0x...>`: memory addresses change from run
+    to run, and feedback must read the same every time the same code is graded."""
+    return ADDRESS.sub("at 0x...", text)
+
+
+def not_provided(module: str) -> str:
+    """What the feedback says when an answer imports a module the grading worker cannot load."""
+    return f"your answer imports {module}, which grading does not provide"
 
 
 def write_message(fd: int, message: dict, arrays: list, wait=None) -> None:
@@ -192,8 +208,7 @@ def lock_down(config: dict) -> dict:
             except (ValueError, OSError):
                 pass
     if not sys.platform.startswith("linux"):
-        _preload(config["preload"])
-        applied.update(network="open", filesystem="shared")
+        applied.update(_preload(config), network="open", filesystem="shared")
         return applied
     import ctypes
 
@@ -211,7 +226,8 @@ def lock_down(config: dict) -> dict:
                 namespaces = False
     namespaces = namespaces and libc.mount(b"none", b"/", None, MS_REC | MS_PRIVATE, None) == 0
     # What the answers may import comes from disk, which is about to disappear: load it now.
-    _preload(config["preload"])
+    applied.update(_preload(config))
+    _close_directories(keep=config["fds"])
     applied["network"] = "isolated" if namespaces else "open"
     applied["filesystem"] = "shared"
     root = config["root"].encode()
@@ -229,13 +245,103 @@ def lock_down(config: dict) -> dict:
     return applied
 
 
-def _preload(modules: list[str]) -> None:
+def _preload(config: dict) -> dict:
+    """Import, while the file system is still there, every module the answers may use (see
+    session.import_plan): the base list, every module an import statement names, and every dotted
+    name that may be a submodule (`from scipy import stats`, `scipy.stats.norm` after `import scipy`).
+    Modules run only their own import-time code here: no student code has run yet. What they print
+    or warn while importing is not the student's and is dropped. Returns, for the log, the modules
+    named by an import statement that could not be imported."""
     import importlib
 
-    for name in modules:
+    missing = []
+    with _silenced():
+        for name in config.get("preload", []):
+            try:
+                importlib.import_module(name)
+            except BaseException:  # noqa: BLE001 - a module that fails to import, however, is not there
+                pass
+        for name in config.get("modules", []):
+            try:
+                importlib.import_module(name)
+            except BaseException:  # noqa: BLE001
+                missing.append(name)
+        for dotted in config.get("names", []):
+            _load_submodules(dotted)
+    return {"unavailable": ",".join(missing)} if missing else {}
+
+
+def _load_submodules(dotted: str) -> None:
+    """Import each prefix of `dotted` that is a submodule of the one before it, stopping at the first
+    part that is neither a module nor a submodule (`numpy.sum`, a function, stops at once)."""
+    import importlib
+    from types import ModuleType
+
+    parts = dotted.split(".")
+    try:
+        obj = importlib.import_module(parts[0])
+    except BaseException:  # noqa: BLE001
+        return
+    for i in range(1, len(parts)):
+        if not isinstance(obj, ModuleType):
+            return
         try:
-            importlib.import_module(name)
-        except ImportError:
+            obj = getattr(obj, parts[i])   # a package that loads its submodules lazily loads it here
+        except BaseException:  # noqa: BLE001
+            try:
+                obj = importlib.import_module(".".join(parts[:i + 1]))
+            except BaseException:  # noqa: BLE001
+                return
+
+
+class _silenced:
+    """File descriptors 1 and 2 to /dev/null and every warning ignored, while modules are imported."""
+
+    def __enter__(self):
+        import warnings
+
+        self.saved = []
+        try:
+            null = os.open(os.devnull, os.O_WRONLY)
+            for fd in (1, 2):
+                self.saved.append((fd, os.dup(fd)))
+                os.dup2(null, fd)
+            os.close(null)
+        except OSError:
+            pass
+        warnings.filterwarnings("ignore")
+        self.ignore = warnings.filters[0]
+        return self
+
+    def __exit__(self, *exc):
+        import warnings
+
+        try:
+            warnings.filters.remove(self.ignore)   # filters the imported modules added stay
+        except ValueError:
+            pass
+        getattr(warnings, "_filters_mutated", lambda: None)()
+        for fd, saved in self.saved:
+            os.dup2(saved, fd)
+            os.close(saved)
+
+
+def _close_directories(keep) -> None:
+    """Close any directory a module left open while importing: with one, code could leave the
+    empty root it is about to get (fchdir out of a chroot)."""
+    import stat
+
+    try:
+        fds = [int(name) for name in os.listdir("/proc/self/fd")]
+    except OSError:
+        return
+    for fd in fds:
+        if fd in keep or fd < 3:
+            continue
+        try:
+            if stat.S_ISDIR(os.fstat(fd).st_mode):
+                os.close(fd)
+        except OSError:
             pass
 
 
@@ -273,13 +379,23 @@ class CallbackFailed(Exception):
     """A trusted function the grader passed in failed; the grader reports it, not this exception."""
 
 
+# Warnings never reported: ResourceWarning comes from the garbage collector, whenever it runs, and
+# ImportWarning from the import system, not from what the answer computes.
+UNREPORTED_WARNINGS = (ResourceWarning, ImportWarning)
+MAX_WARNINGS = 20
+
+
 class Worker:
-    def __init__(self, rfd: int, wfd: int):
+    def __init__(self, rfd: int, wfd: int, bindings: dict | None = None):
         self.reader, self.wfd = Reader(rfd), wfd
         self.objects: dict[int, object] = {}
         self.codec = WorkerCodec(self)
         self.namespace = {"__name__": "__main__", "__builtins__": __builtins__}
         self.patches: list[dict] = []
+        self.bindings = bindings or {}        # a name an import binds -> the module that import names
+        self.cell_files: set[str] = set()     # the file names the loaded cells' code carries
+        self.own_file = Worker.serve.__code__.co_filename
+        self.warned: set[str] = set()         # the student's warnings since the last reply
 
     def keep(self, value) -> int:
         key = id(value)
@@ -287,6 +403,9 @@ class Worker:
         return key
 
     def send(self, message: dict, value_fields: dict) -> None:
+        if self.warned and message.get("op") in ("ok", "error"):
+            message["warnings"] = sorted(self.warned)[:MAX_WARNINGS]
+            self.warned = set()
         arrays: list = []
         for name, value in value_fields.items():
             message[name] = self.codec.encode(value, arrays)
@@ -314,21 +433,70 @@ class Worker:
             if op == "exit":
                 os._exit(0)
             try:
-                result, extra = self.handle(op, message, arrays)
+                with self.watching():
+                    result, extra = self.handle(op, message, arrays)
+                if op == "load":
+                    self.warned = set()   # loading is not the graded call: its warnings are not reported
                 self.send({"op": "ok"}, {"value": result, **extra})
             except BaseException as exc:  # the student's code raised (SystemExit and friends included)
                 self.send({"op": "error", "type": type(exc).__name__, "builtin": _is_builtin(exc),
-                           "message": str(exc)[:500], "line": _student_line(exc)}, {})
+                           "message": self.explain(exc)[:500], "line": _student_line(exc)}, {})
+
+    @contextlib.contextmanager
+    def watching(self):
+        """While a request runs: every warning the student's code causes is recorded (not printed, so
+        no file path reaches the feedback), and numpy warns on floating-point errors, as `run_check`
+        does in the student's kernel, whatever np.seterr the answer cells called."""
+        import warnings
+
+        import numpy as np
+
+        with warnings.catch_warnings(), np.errstate(divide="warn", over="warn", invalid="warn", under="ignore"):
+            warnings.simplefilter("always")
+            for category in UNREPORTED_WARNINGS:
+                warnings.filterwarnings("ignore", category=category)
+            warnings.showwarning = self.record_warning
+            yield
+
+    def record_warning(self, message, category, filename, lineno, file=None, line=None) -> None:
+        if len(self.warned) < MAX_WARNINGS and self.caused_by_student(sys._getframe(1)):
+            self.warned.add(without_addresses(f"{category.__name__}: {message}")[:300])
+
+    def caused_by_student(self, frame) -> bool:
+        """The innermost frame that is the answers' code or the worker's own decides: library code
+        (numpy warning about what the answer passed it) is looked through."""
+        while frame is not None:
+            name = frame.f_code.co_filename
+            if name in self.cell_files:
+                return True
+            if name == self.own_file:
+                return False
+            frame = frame.f_back
+        return False
+
+    def explain(self, exc: BaseException) -> str:
+        """The student's exception in words; an import the worker cannot satisfy says so plainly."""
+        if isinstance(exc, ModuleNotFoundError) and exc.name:
+            return not_provided(exc.name)
+        name = getattr(exc, "name", None) if isinstance(exc, NameError) else None
+        module = self.bindings.get(name) if isinstance(name, str) else None
+        if module and module not in sys.modules:
+            return f"{not_provided(module)} (name '{name}' is not defined)"
+        return without_addresses(str(exc))
 
     def handle(self, op: str, message: dict, arrays: list):
         decode = lambda key: self.codec.decode(message.get(key), arrays)  # noqa: E731
         if op == "load":
             failed = []
             for label, source in message["cells"]:
+                self.cell_files.add(f"<{label}>")
                 try:
-                    exec(compile(source, f"<{label}>", "exec"), self.namespace)
+                    # What a cell prints while it loads showed under that cell in the kernel; it is
+                    # not feedback on any test cell.
+                    with contextlib.redirect_stdout(_Discard()), contextlib.redirect_stderr(_Discard()):
+                        exec(compile(source, f"<{label}>", "exec"), self.namespace)
                 except BaseException as exc:
-                    failed.append([label, f"{type(exc).__name__}: {str(exc)[:200]}"])
+                    failed.append([label, f"{type(exc).__name__}: {self.explain(exc)[:200]}"])
             return failed, {}
         if op == "lookup":
             name = message["name"]
@@ -374,6 +542,19 @@ class Worker:
 
 
 _MISSING = object()
+
+
+class _Discard:
+    def write(self, text):
+        return len(text)
+
+    def flush(self):
+        pass
+
+
+def _unraisable(info) -> None:
+    """An exception in a finalizer or callback: one line without the object's address."""
+    sys.stderr.write(without_addresses(f"Exception ignored: {info.exc_type.__name__}: {info.exc_value}") + "\n")
 
 
 def _method(fn):
@@ -434,7 +615,8 @@ def main() -> None:
     sys.path[:0] = config["path"]
     rfd, wfd = config["fds"]
     applied = lock_down(config)
-    worker = Worker(rfd, wfd)
+    sys.unraisablehook = _unraisable
+    worker = Worker(rfd, wfd, config.get("bindings"))
     worker.send({"op": "ready", "applied": applied}, {})
     worker.serve()
 
