@@ -21,6 +21,7 @@ import numpy as np
 
 from .course import Course, CourseConfigError, load_course
 from .outcome import CheckContext, Outcome, Result
+from .sandbox.worker import MAX_WARNINGS, UNREPORTED_WARNINGS, without_addresses
 
 COURSE_ENV = "GRADER_COURSE_FILE"
 MAX_CAPTURED = 1500
@@ -68,18 +69,75 @@ def _stderr_fd_captured():
             os.close(saved)
 
 
+_GRADER_DIR = str(Path(__file__).resolve().parent) + os.sep
+_STUDENT_CODE_IN_GRADER = _GRADER_DIR + "corpus" + os.sep   # the corpus's answers are student code
+
+
+def _library_dirs() -> tuple[str, ...]:
+    """Where the standard library and installed packages live, as the import system names them."""
+    import site
+    import sysconfig
+
+    dirs = {sysconfig.get_paths().get(k) for k in ("stdlib", "platstdlib", "purelib", "platlib")}
+    dirs |= set(site.getsitepackages()) | {site.getusersitepackages(), str(Path(np.__file__).parents[1])}
+    dirs |= {os.path.realpath(d) for d in dirs if d}
+    return tuple(sorted(d.rstrip(os.sep) + os.sep for d in dirs if d))
+
+
+_LIBRARY_DIRS = _library_dirs()
+
+
+@lru_cache(maxsize=4096)
+def _code_kind(filename: str) -> str:
+    """"grader", "library" (looked through) or "student", by where a frame's code comes from."""
+    if filename.startswith(_GRADER_DIR) and not filename.startswith(_STUDENT_CODE_IN_GRADER):
+        return "grader"
+    if filename.startswith(_LIBRARY_DIRS) or filename.startswith("<frozen") or filename == "<string>":
+        return "library"
+    return "student"
+
+
+def caused_by_student(frame) -> bool:
+    """Whether the code that raised a warning, looking through library code (numpy warning about
+    what it was passed), is the student's rather than the grader's. A warning with no student code
+    between it and the grader (the checks, the references, Hypothesis, the garbage collector
+    finalizing a grader object) is not the student's and is not reported."""
+    while frame is not None:
+        kind = _code_kind(frame.f_code.co_filename)
+        if kind != "library":
+            return kind == "student"
+        frame = frame.f_back
+    return False
+
+
+class _StudentWarnings:
+    """Records, as "Category: message", the warnings the student's code causes."""
+
+    def __init__(self):
+        self.messages: set[str] = set()
+
+    def showwarning(self, message, category, filename, lineno, file=None, line=None) -> None:
+        if len(self.messages) < MAX_WARNINGS and caused_by_student(sys._getframe(1)):
+            self.messages.add(f"{category.__name__}: {message}")
+
+
 def run_check(course: Course, grade_id: str, answer) -> tuple[Outcome, str, list[str]]:
-    """Run the check of test cell `grade_id`; returns the outcome, captured output and warnings."""
+    """Run the check of test cell `grade_id`; returns the outcome, captured output and the warnings
+    the student's code raised."""
     from .checks.registry import get_basic_case, get_check
 
     cell = course.test_cell(grade_id)
     ctx = CheckContext(course.policy, dict(cell.params), course.data, course.root)
     outcome = Outcome(grade_id, cell.points)
     out = io.StringIO()
+    recorder = _StudentWarnings()
     with _stderr_fd_captured() as fd_text, contextlib.redirect_stdout(out), contextlib.redirect_stderr(out), \
-            warnings.catch_warnings(record=True) as caught, \
+            warnings.catch_warnings(), \
             np.errstate(divide="warn", over="warn", invalid="warn", under="ignore"):
         warnings.simplefilter("always")
+        for category in UNREPORTED_WARNINGS:
+            warnings.filterwarnings("ignore", category=category)
+        warnings.showwarning = recorder.showwarning
         try:
             basic = get_basic_case(cell.check)
             if basic is not None:
@@ -92,17 +150,18 @@ def run_check(course: Course, grade_id: str, answer) -> tuple[Outcome, str, list
                                           got=f"{type(exc).__name__}: {exc}",
                                           cause="a grader defect: please tell your instructor"))
         printed = out.getvalue() + fd_text()
-    messages = sorted({f"{w.category.__name__}: {w.message}" for w in caught})
-    return outcome, printed, messages
+    return outcome, printed, sorted(recorder.messages)
 
 
 def feedback_text(outcome: Outcome, printed: str, messages: list[str]) -> str:
     """The outcome's report, with what the student's code printed or warned as notes."""
+    printed = without_addresses(printed)
     if printed.strip():
         text = printed if len(printed) <= MAX_CAPTURED else printed[:MAX_CAPTURED] + "\n[... cut]"
         outcome.notes.append("Your code printed (captured, not an error):\n" + text.rstrip())
     if messages:
-        outcome.notes.append("Warnings raised while checking your code (captured): " + "; ".join(messages[:5]))
+        outcome.notes.append("Warnings raised while checking your code (captured): "
+                             + "; ".join(without_addresses(m) for m in messages[:5]))
     return outcome.report()
 
 

@@ -144,11 +144,27 @@ class TrustedGrading(NbGraderPreprocessor):
                                                         got="other code", cause="a course defect: please tell your instructor")])
             return outcome.report(), 0.0
         name = ", ".join(answer_names(call[1]))
+        session.printed(), session.warnings()   # only what this cell's calls cause is its feedback
         try:
             answer = answer_value(session, call[1])
         except NameError:
             return unanswered(grade_id, points, name, "not defined", session.load_errors).report(), 0.0
         except WorkerFailure as exc:
             return unanswered(grade_id, points, name, str(exc), session.load_errors).report(), 0.0
-        outcome, printed, messages = run_check(course, grade_id, answer)
-        return feedback_text(outcome, printed + session.printed(), messages), outcome.score
+        # What ran in this process (the checks, the references, the garbage collector) is the
+        # grader's: only the worker, which runs nothing but the student's code, prints or warns on
+        # the student's behalf.
+        outcome, _, _ = run_check(course, grade_id, answer)
+        return feedback_text(outcome, session.printed(), session.warnings()), outcome.score
+
+
+def cell_feedback(nb: NotebookNode) -> dict[str, str]:
+    """grade_id -> the text the trusted step wrote into each autograded test cell of an autograded
+    notebook (its stdout stream): what the student reads, to be compared word for word."""
+    texts = {}
+    for cell in nb.cells:
+        if cell.cell_type == "code" and is_autograded_test(cell):
+            grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
+            texts[grade_id] = "".join(out.get("text", "") for out in cell.get("outputs", [])
+                                      if out.get("output_type") == "stream" and out.get("name") == "stdout")
+    return texts

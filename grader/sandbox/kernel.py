@@ -23,12 +23,27 @@ LAUNCHER = Path(__file__).with_name("readonly_launcher.py")
 
 
 class ReadOnlyKernelManager(AsyncKernelManager):
+    _home: tempfile.TemporaryDirectory | None = None
+
     def format_kernel_cmd(self, extra_arguments=None) -> list[str]:
         command = super().format_kernel_cmd(extra_arguments)
-        # An empty folder for the kernel's private home (a tmpfs the launcher mounts on it); removed
-        # with this manager.
-        self._home = tempfile.TemporaryDirectory(prefix="kernel-home-")
+        # An empty folder for the kernel's private home (a tmpfs the launcher mounts on it).
+        self._remove_home()
+        self._home = tempfile.TemporaryDirectory(prefix="kernel-home-", ignore_cleanup_errors=True)
         return [sys.executable, "-I", str(LAUNCHER), self._home.name, "--", *command]
+
+    async def _async_cleanup_resources(self, restart: bool = False) -> None:
+        await super()._async_cleanup_resources(restart=restart)
+        if not restart:
+            self._remove_home()
+
+    def _remove_home(self) -> None:
+        # Removed explicitly when the kernel is shut down, never left to the garbage collector: its
+        # "Implicitly cleaning up" ResourceWarning, with a temporary path, would fire at a random
+        # moment, perhaps while the next notebook is being graded.
+        if self._home is not None:
+            self._home.cleanup()
+            self._home = None
 
 
 class ReadOnlyExecute(Execute):
