@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import io
+import linecache
 from pathlib import Path
 
 import nbformat
@@ -45,9 +46,12 @@ def namespace_with(entry: CorpusEntry) -> dict:
     """The notebook's namespace with `entry` answering its function."""
     ns: dict = {"__name__": "__main__"}
     for grade_id, source, is_answer in _solution_cells(entry.notebook):
-        code = entry.source if is_answer and grade_id == entry.function else source
+        code = as_python(entry.source if is_answer and grade_id == entry.function else source)
+        filename = f"<{grade_id}>"
+        # As IPython does for a cell: the source stays readable (the vectorization check reads it).
+        linecache.cache[filename] = (len(code), None, code.splitlines(True), filename)
         with contextlib.redirect_stdout(io.StringIO()), contextlib.suppress(Exception):
-            exec(compile(as_python(code), f"<{grade_id}>", "exec"), ns)
+            exec(compile(code, filename, "exec"), ns)
     return ns
 
 
