@@ -112,6 +112,12 @@ def l1_missing_reg(W, reg):
     return np.sum(np.abs(W)), reg * np.sign(W)
 
 
+def l1_smooth_abs(W, reg):
+    """|w| smoothed as sqrt(w^2 + 1e-8): right to 1e-8 away from 0, but R(0) is not 0."""
+    S = np.sqrt(W * W + 1e-8)
+    return reg * np.sum(S), reg * W / S
+
+
 def l1_grad_ones(W, reg):
     return reg * np.sum(np.abs(W)), reg * np.ones_like(W)
 

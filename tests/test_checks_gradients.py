@@ -86,6 +86,7 @@ BUG_EFFECTS = {
     impl.gcs_fixed_seed: ("grad_check_sparse", {S}),
     impl.gcs_index_zero: ("grad_check_sparse", {S}),
     impl.gcs_not_restored: ("grad_check_sparse", {S}),
+    impl.gcs_large_h: ("grad_check_sparse", {E}),
 }
 
 
@@ -222,7 +223,7 @@ PASS_THE_BASIC_CASE = {
                   impl.rel_error_mean, impl.rel_error_additive_floor, impl.rel_error_abs_of_sum,
                   impl.rel_error_in_place],
     "grad_check_sparse": [impl.gcs_signed, impl.gcs_forward, impl.gcs_ignores_seed, impl.gcs_fixed_seed,
-                          impl.gcs_index_zero, impl.gcs_not_restored],
+                          impl.gcs_index_zero, impl.gcs_not_restored, impl.gcs_large_h],
 }
 GATED_CELLS = [(gid, check) for gid, check in FUNCTION_CELLS if check not in UNGATED]
 
@@ -309,6 +310,15 @@ FEEDBACK = [
 def test_feedback_names_the_likely_cause(grade_id, bug, cause):
     outcome, _, _ = _run(grade_id, bug)
     assert_names_cause(outcome, cause)
+
+
+def test_forward_differences_are_named_only_on_evidence():
+    """Errors of 1e-7 to 1e-6 from centered differences with a larger h are not a forward difference's."""
+    correct_is_tiny = lambda o: next(r for r in o.results if r.checked.startswith("a correct analytic"))  # noqa: E731
+    result = correct_is_tiny(_run("grad_check_sparse-errors", impl.gcs_large_h)[0])
+    assert not result.passed and "forward" not in result.cause, result
+    result = correct_is_tiny(_run("grad_check_sparse-errors", impl.gcs_forward)[0])
+    assert not result.passed and "forward" in result.cause, result
 
 
 def test_rel_error_property_failure_shows_the_smallest_arrays():

@@ -75,6 +75,7 @@ BUG_EFFECTS = {
     impl.l1_grad_missing_reg: ("l1", {"l1_gradient", "l1_properties"}),
     impl.l1_missing_reg: ("l1", {"l1_values", "l1_properties"}),
     impl.l1_grad_ones: ("l1", {"l1_gradient", "l1_properties"}),
+    impl.l1_smooth_abs: ("l1", _ALL),
     impl.elastic_swapped: ("elastic_net", _ALL),
     impl.elastic_unweighted: ("elastic_net", _ALL),
     impl.elastic_ignores_ratio: ("elastic_net", _ALL),
@@ -197,7 +198,7 @@ PASS_THE_BASIC_CASE = {
     "l2": [impl.l2_grad_reg_w, impl.l2_norm_not_squared, impl.l2_missing_reg, impl.l2_half, impl.l2_sum_not_squared,
            impl.l2_grad_missing_reg, impl.l2_mutates_W],
     "l1": [impl.l1_no_abs, impl.l1_grad_reg_w, impl.l1_grad_one_at_zero, impl.l1_grad_missing_reg, impl.l1_missing_reg,
-           impl.l1_grad_ones],
+           impl.l1_grad_ones, impl.l1_smooth_abs],
     "elastic_net": [impl.elastic_swapped, impl.elastic_unweighted, impl.elastic_ignores_ratio,
                     impl.elastic_default_ratio_wrong, impl.elastic_grad_l2_factor],
     "regularized_loss": [impl.rloss_reg_twice, impl.rloss_drops_dR, impl.rloss_own_l2],
@@ -244,6 +245,16 @@ def test_failed_basic_case_names_the_likely_cause(grade_id, fn, cause):
     outcome, _, _ = _run(grade_id, fn)
     assert outcome.gated and cause in outcome.basic.cause, outcome.report()
     assert "the basic case failed" in outcome.report()
+
+
+def test_the_subgradient_convention_is_named_only_on_evidence():
+    """A smoothed |w| has R(0) != 0 and dR(0) = 0: the fault is R, not the subgradient at the kink."""
+    outcome, _, _ = _run("l1_regularization-properties", impl.l1_smooth_abs)
+    at_zero = next(r for r in outcome.results if r.checked.startswith("R(0) = 0"))
+    assert not at_zero.passed and "subgradient" not in at_zero.cause, outcome.report()
+    outcome, _, _ = _run("l1_regularization-properties", impl.l1_grad_one_at_zero)
+    at_zero = next(r for r in outcome.results if r.checked.startswith("R(0) = 0"))
+    assert not at_zero.passed and "np.sign(0) = 0" in at_zero.cause, outcome.report()
 
 
 def test_a_sign_slip_is_diagnosed_only_on_evidence():

@@ -321,8 +321,10 @@ def regularizer_properties(kind: Regularizer):
             reg = a["reg"] if a["reg"] > 0 else 1.0
             R, dR = call(Z, reg)
             if not (R == 0 and np.all(dR == 0)):
+                # The subgradient convention is named only when R is right and dR is +-reg at the zeros.
+                at_kink = kind is L1 and R == 0 and np.all(np.isin(np.abs(dR), [0.0, reg]))
                 raise Failure(f"R = 0 and dR = 0 exactly at W = 0 (reg = {reg:g})", f"R = {R:.6g}{_compact(dR).replace(';', ',')}",
-                              ZERO_SUBGRADIENT if kind is L1 else "at W = 0 the penalty and its gradient are 0")
+                              ZERO_SUBGRADIENT if at_kink else "at W = 0 the penalty and its gradient are 0")
 
         def unmodified(a):
             W = a["W"]
@@ -356,17 +358,17 @@ BASIC_WHERE = f"W = [[1.5, -0.5], [0, 2]], reg = {BASIC_REG:g}"
 
 
 def _expect_penalty_grows(call, formula: str, where: str, causes) -> None:
-    """R(W) > 0 for the basic W and R(2 W) >= 2 R(W): a penalty computed from W, whatever its factor.
+    """R(W) > 0 for the basic W and R(2 W) > 1.5 R(W): a penalty computed from W, whatever its factor.
 
     Every penalty of the notebook is homogeneous of degree 1 (L1) to 2 (L2) in W, and so are the
     common slips (a factor 0.5, a missing reg, the norm not squared, a missing absolute value on this
-    W of positive sum), which therefore keep the credit their other criteria earn; an R that ignores W
-    (a constant, 0, reg, random numbers) fails."""
+    W of positive sum, a smoothed |w|), which therefore keep the credit their other criteria earn; an R
+    that ignores W (a constant, 0, reg, random numbers) fails."""
     R, _ = call(BASIC_W)
     R2, _ = call(2 * BASIC_W)
-    expected = f"R(W) > 0 and R(2 W) >= 2 R(W) ({where}; R = {formula})"
+    expected = f"R(W) > 0 and R(2 W) > 1.5 R(W) ({where}; R = {formula}: doubling W doubles L1, quadruples L2)"
     got = f"R = {R:.6g}, and R = {R2:.6g} for 2 W"
-    if R > 0 and R2 >= 2 * R * (1 - 1e-9):
+    if R > 0 and R2 > 1.5 * R:
         return
     if R == 0 and R2 == 0:
         cause = f"R is 0 for a non-zero W: compute the penalty from W, R = {formula}, and return it"
@@ -385,7 +387,7 @@ def penalty_basic_case(kind: Regularizer) -> BasicCase:
                               lambda: _cause_of(_call_regularizer(fn, kind.name, BASIC_W, BASIC_REG)[0],
                                                 kind.reference(BASIC_W, BASIC_REG)[0],
                                                 kind.value_causes(BASIC_W, BASIC_REG), True))
-    return BasicCase(f"R is positive for W = [[1.5, -0.5], [0, 2]] (reg = {BASIC_REG:g}) and at least doubles "
+    return BasicCase(f"R is positive for W = [[1.5, -0.5], [0, 2]] (reg = {BASIC_REG:g}) and grows at least 1.5x "
                      "when W doubles", body)
 
 
@@ -433,7 +435,7 @@ def _expect_net(fn, W, reg, r, default: bool = False) -> None:
     if not _close(R, want_R):
         raise Failure(f"R = {NET_FORMULA} = {want_R:.6g} ({where})", f"{R:.6g}",
                       _cause_of(R, want_R, [(c[0], c[2]) for c in causes], True)
-                      or f"R = {NET_FORMULA}; the default l1_ratio is 0.5")
+                      or f"R = {NET_FORMULA}" + ("; the default l1_ratio is 0.5" if default else ""))
     if not _grad_close(dR, want_dR):
         raise Failure(f"dR = l1_ratio * reg * sign(W) + (1 - l1_ratio) * 2 * reg * W ({where})",
                       f"relative error {relative_error(dR, want_dR):.3g}",
@@ -451,8 +453,8 @@ def _net_basic(fn, ctx: CheckContext) -> None:
                                             [(c[0], c[2]) for c in _net_causes(BASIC_W, BASIC_REG, r)], True))
 
 
-NET_BASIC = BasicCase(f"R is positive for W = [[1.5, -0.5], [0, 2]] (reg = {BASIC_REG:g}, l1_ratio = 0.5) and at "
-                      "least doubles when W doubles", _net_basic)
+NET_BASIC = BasicCase(f"R is positive for W = [[1.5, -0.5], [0, 2]] (reg = {BASIC_REG:g}, l1_ratio = 0.5) and grows "
+                      "at least 1.5x when W doubles", _net_basic)
 
 
 @check("elastic_net_values", basic=NET_BASIC)
