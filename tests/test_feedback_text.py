@@ -66,9 +66,7 @@ def test_grader_internal_noise_in_the_trusted_process_never_reaches_the_feedback
     import os
     import tempfile
 
-    from grader.grading import current_course
-
-    hinge = CHECKS[current_course().test_cell("multiclass_hinge_loss-values").check]
+    hinge = CHECKS[COURSE.test_cell("multiclass_hinge_loss-values").check]
 
     def noisy_check(answer, ctx):
         warnings.warn("grader-internal", DeprecationWarning)

@@ -245,6 +245,10 @@ def test_heavy_modules_are_loaded_only_for_answers_that_import_them():
                 ("provided cell loader", "def load():\n    from sklearn.datasets import load_digits\n")]
     assert import_plan([*provided, ("answer cell f", "def f(x):\n    return x\n")]).modules == []
     assert import_plan([*provided, ("answer cell f", "def f(x):\n    show(x)\n")]).modules == ["matplotlib.pyplot"]
+    # Through a package's name, only the submodules the answers' attribute chains reach are loaded.
+    plan = import_plan([("provided cell setup", "import matplotlib\nimport matplotlib.collections\n"),
+                        ("answer cell f", "def f(x):\n    return matplotlib.colors.rgb_to_hsv(x)\n")])
+    assert plan.modules == ["matplotlib"] and "matplotlib.colors" in plan.names
     with Session([("a", "from scipy.special import logsumexp\ndef f(x):\n    return logsumexp(x)\n")]) as s:
         assert answer_proxy(s, "f")(np.zeros(2)) == pytest.approx(np.log(2))
 

@@ -4,6 +4,8 @@ worker cannot satisfy is named in the feedback instead of costing a silent zero.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -11,6 +13,8 @@ from grader.preprocessors.trusted_grading import worker_cells
 from grader.sandbox.proxies import active, answer_proxy
 from grader.sandbox.session import Limits, Session, import_plan
 from grader.sandbox.worker import not_provided
+
+REPO = Path(__file__).resolve().parents[1]
 
 # Modules the old fixed preload list never had, imported the ways students write them.
 ANSWER = '''
@@ -100,14 +104,17 @@ def test_an_import_that_cannot_be_satisfied_is_named_in_words():
         assert "no_such_module_at_the_top" in s.applied["unavailable"]
 
 
-def test_the_feedback_of_a_cell_says_which_import_grading_does_not_provide(tmp_path):
+def test_the_feedback_of_a_cell_says_which_import_grading_does_not_provide():
     """Through the checks, as the trusted step grades it: the message reaches the student's feedback."""
-    from grader.grading import current_course, feedback_text, run_check
+    from grader.course import load_course
+    from grader.grading import feedback_text, run_check
+
+    course = load_course(REPO / "course.yaml", check_notebooks=False)
 
     answer = ("def multiclass_hinge_loss(scores, y):\n    import not_installed_anywhere\n"
               "    return not_installed_anywhere.hinge(scores, y)\n")
     with Session([("answer cell multiclass_hinge_loss", answer)]) as s, active(s):
-        outcome, _, _ = run_check(current_course(), "multiclass_hinge_loss-values",
+        outcome, _, _ = run_check(course, "multiclass_hinge_loss-values",
                                   answer_proxy(s, "multiclass_hinge_loss"))
         text = feedback_text(outcome, s.printed(), s.warnings())
     assert outcome.score == 0.0

@@ -72,12 +72,16 @@ def import_plan(cells: list[tuple[str, str]]) -> ImportPlan:
             used |= _names_read(node)
     modules, names, bindings, roots = [], [], {}, {}
     for tree in used_code:
+        from_provided = tree in provided
         for node in ast.walk(tree):
             if isinstance(node, ast.Import):
                 for alias in node.names:
-                    modules.append(alias.name)
                     bound = alias.asname or alias.name.split(".")[0]
-                    bindings[bound] = alias.name
+                    # A provided `import matplotlib.collections` is used when `matplotlib` is; what the
+                    # answers reach through that name is loaded from their attribute chains below.
+                    named = bound if from_provided and not alias.asname else alias.name
+                    modules.append(named)
+                    bindings[bound] = named
                     roots[bound] = alias.name if alias.asname else bound
             elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
                 modules.append(node.module)
