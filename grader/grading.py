@@ -156,15 +156,15 @@ def run_check(course: Course, grade_id: str, answer) -> tuple[Outcome, str, list
 
 
 def feedback_text(outcome: Outcome, printed: str, messages: list[str]) -> str:
-    """The outcome's report, with what the student's code printed or warned as notes."""
-    printed = without_addresses(printed)
+    """The outcome's report, with what the student's code printed or warned as notes; memory
+    addresses (in a printed object, in an exception's message) masked."""
+    printed = without_addresses(printed)   # before cutting: the cut then falls at the same place
     if printed.strip():
         text = printed if len(printed) <= MAX_CAPTURED else printed[:MAX_CAPTURED] + "\n[... cut]"
         outcome.notes.append("Your code printed (captured, not an error):\n" + text.rstrip())
     if messages:
-        outcome.notes.append("Warnings raised while checking your code (captured): "
-                             + "; ".join(without_addresses(m) for m in messages[:5]))
-    return outcome.report()
+        outcome.notes.append("Warnings raised while checking your code (captured): " + "; ".join(messages[:5]))
+    return without_addresses(outcome.report())
 
 
 def grade(grade_id: str, answer) -> float:
