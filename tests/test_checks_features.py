@@ -581,6 +581,45 @@ def test_experiment_that_beats_raw_pixels_by_less_than_the_margin_keeps_partial_
     assert not outcome.gated and 0 < outcome.score < outcome.points, outcome.report()
 
 
+# -- standard formulations pass (DESIGN.md principle 9), and diagnoses rest on evidence -----------------
+
+
+def test_hog_properties_tolerate_uniform_filter_rounding_residue():
+    """CS231n's uniform_filter takes cell means by running sums, which leave about -1e-16 where a mean is
+    0. With more examples than the course's budget and another seed, Hypothesis found such an image; the
+    non-negativity criterion used to fail that correct answer."""
+    import dataclasses
+
+    im = np.tile(1.0 + 0.5 * np.arange(16), (16, 1))
+    im[9, 0], im[11, 1] = 0.0, 0.5
+    assert impl.hog_uniform_filter(im).min() < 0           # the residue is real
+    policy = dataclasses.replace(_COURSE.policy, seed=1, hypothesis_max_examples=150)
+    outcome, _, _ = run_check(dataclasses.replace(_COURSE, policy=policy), "hog_feature-properties",
+                              impl.hog_uniform_filter)
+    assert outcome.fraction == 1.0, outcome.report()
+
+
+def test_a_mistake_that_changes_nothing_on_the_input_is_never_named():
+    """The 0.144 gray weights give the reference's HoG on a gray image; a correct result (up to rounding)
+    must not be diagnosed as that mistake."""
+    from grader.checks import features as checks
+
+    im = _natural_gray_crops(1, size=(16, 16))[0]
+    got = ref.hog_feature(im) * (1 + 1e-12)
+    assert "0.144" not in checks._hog_cause(im, got)
+
+
+def test_hue_diagnosis_needs_the_whole_histogram_to_match():
+    """On a 2 x 2 image one pixel is a quarter of the histogram: random fractions used to be called a
+    density because every bin lay within a quarter of it."""
+    from grader.checks import features as checks
+
+    im = np.array([[[200.0, 0, 0], [0, 100.0, 0]], [[0, 100.0, 0], [0, 0, 50.0]]])
+    random_fractions = np.random.default_rng(0).dirichlet(np.ones(10))
+    assert checks._hist_cause(im, random_fractions) == checks.HUE_RECIPE
+    assert "density" in checks._hist_cause(im, impl.hist_density_only(im))
+
+
 # -- feedback teaches ---------------------------------------------------------------------------------
 
 FEEDBACK = [
