@@ -450,8 +450,11 @@ def color_histogram_properties(fn, ctx: CheckContext):
         require_callable(fn, "color_histogram_hsv")
         fn(copy)
         if not np.array_equal(copy, im):
-            raise Failure("the image left as it was", "the image changed by the call",
-                          "`im /= xmax` changes the caller's image: use `im / xmax`")
+            divided = np.allclose(copy, im / 255, rtol=1e-12, atol=1e-12)
+            raise Failure("the image left as it was", "the image changed by the call" +
+                          (" (divided by xmax)" if divided else ""),
+                          "`im /= xmax` changes the caller's image: use `im / xmax`" if divided else
+                          "compute into new arrays: an in-place operation on `im` changes the caller's image")
 
     yield from each_holds_for_all(ctx, _rgb_images(), {
         "10 non-negative values that sum to 1": normalized,
@@ -477,13 +480,31 @@ def _hog_size(shape) -> int:
 
 def _hog(fn, im) -> np.ndarray:
     require_callable(fn, "hog_feature")
-    out = fn(im.copy())
+    try:
+        out = fn(im.copy())
+    except ValueError as exc:
+        if "broadcast" not in str(exc) or im.shape[0] == im.shape[1] or not _works_on_square(fn, im):
+            raise
+        raise Failure("the call to return normally", f"ValueError: {str(exc)[:120]}",
+                      "it works on a square image but not on this H x W one: CS231n's `.T` stores the cells as "
+                      "(n_cells_x, n_cells_y), which fits only square images; fill an (H // 8, W // 8, 9) array "
+                      "with cell (cy, cx) at [cy, cx]") from None
     size = _hog_size(im.shape)
     if isinstance(out, np.ndarray) and out.ndim > 1 and out.size == size:
         raise Failure(f"a flat vector of shape ({size},)", f"shape {out.shape}",
                       "flatten the (n_cells_y, n_cells_x, 9) histograms with .ravel()")
     return _array(out, (size,), "the HoG feature",
                   "one histogram of 9 orientation bins per 8 x 8 cell: (H // 8) * (W // 8) * 9 values")
+
+
+def _works_on_square(fn, im) -> bool:
+    """The evidence for a square-only answer: it returns on the image's largest square crop."""
+    side = min(im.shape[:2])
+    try:
+        fn(np.array(im[:side, :side]))
+    except Exception:
+        return False
+    return True
 
 
 def _same_hog(got, expected, shape, rtol=1e-7) -> bool:
@@ -581,32 +602,37 @@ def _without_ties(im: np.ndarray) -> np.ndarray:
     return im
 
 
+HOG_BASIC_BLOCK = np.zeros((16, 16))
+HOG_BASIC_BLOCK[:8, 4:8] = 100.0        # every gradient of the block lies in the top-left 8 x 8 cell
+
+
 def _hog_basic(fn, ctx: CheckContext) -> None:
-    """HoG sees edges and nothing else: a flat 8 x 16 image gives all zeros; one vertical edge inside the
-    left cell gives weight in the left cell and none in the right one. Every gradient-based slip (gray
+    """HoG sees edges and nothing else: a flat 16 x 16 image gives all zeros; a bright block inside the
+    top-left cell gives weight in that cell and none in the other three. Square, so that CS231n's `.T`
+    cell order fits, and the top-left cell comes first in either order. Every gradient-based slip (gray
     weights, radians, signed bins, sums for means, squared magnitudes, swapped gradients) passes and
     loses points where its mistake shows; zeros, a constant, random numbers and the pixels do not."""
-    rising, _ = _edge_images()
-    flat = np.full((8, 16), 50.0)
+    block = HOG_BASIC_BLOCK
+    flat = np.full(block.shape, 50.0)
     got_flat = _hog(fn, flat)
     if not (np.all(np.isfinite(got_flat)) and np.allclose(got_flat, 0.0, rtol=0, atol=1e-9)):
-        raise Failure("all zeros for a flat 8 x 16 image (value 50 everywhere: no gradient, no edge)",
-                      fmt(got_flat), _ignored_cause(got_flat, [(flat, "the image")])
+        raise Failure("all zeros for a flat 16 x 16 image (value 50 everywhere: no gradient, no edge)",
+                      fmt(got_flat[:18]), _ignored_cause(got_flat, [(flat, "the image")])
                       or "the magnitudes come from the gradients gx, gy (np.diff), which are 0 on a flat image")
-    got = _hog(fn, rising)
-    expected = ref.hog_feature(rising)
-    left, right = got[:ref.HOG_ORIENTATIONS], got[ref.HOG_ORIENTATIONS:]
-    if not (np.all(np.isfinite(got)) and np.all(got >= -1e-9 * left.sum()) and left.sum() > 0
-            and np.all(np.abs(right) <= 1e-9 * left.sum())):
-        raise Failure(f"non-negative weight in the left cell's 9 bins and zeros in the right cell's for an 8 x 16 "
-                      f"image with one vertical edge (0 | 100) between columns 7 and 8, inside the left cell "
-                      f"(the reference gives {fmt(expected)})", fmt(got),
-                      _known_or_ignored(_hog_cause(rising, got), HOG_RECIPE,
-                                        _ignored_cause(got, [(rising, "the image")])))
+    got = _hog(fn, block)
+    expected = ref.hog_feature(block)
+    first, others = got[:ref.HOG_ORIENTATIONS], got[ref.HOG_ORIENTATIONS:]
+    if not (np.all(np.isfinite(got)) and np.all(got >= -1e-9 * first.sum()) and first.sum() > 0
+            and np.all(np.abs(others) <= 1e-9 * first.sum())):
+        raise Failure(f"non-negative weight in the top-left cell's 9 bins and zeros in the other cells' for a 16 x 16 "
+                      f"image, 0 but for a block of 100 at rows 0-7, columns 4-7 (the reference gives "
+                      f"{fmt(expected[:9])} for the top-left cell, zeros for the others)", fmt(got[:18]) + "...",
+                      _known_or_ignored(_hog_cause(block, got), HOG_RECIPE,
+                                        _ignored_cause(got, [(block, "the image")])))
 
 
-HOG_BASIC = BasicCase("a flat image gives zeros; an image with one vertical edge gives weight in the cell holding "
-                      "the edge only", _hog_basic)
+HOG_BASIC = BasicCase("a flat image gives zeros; a bright block inside one cell gives weight in that cell only",
+                      _hog_basic)
 
 
 @check("hog_values", basic=HOG_BASIC)
