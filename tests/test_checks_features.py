@@ -297,7 +297,7 @@ def test_digits_and_translation_equal_sklearn_and_the_notebooks_data_cell():
     assert np.array_equal(images, digits.images) and np.array_equal(labels, digits.target)
     ns: dict = {}
     for cell in nbformat.read(SOLUTION, as_version=4).cells:
-        if cell.metadata.get("nbgrader", {}).get("grade_id") in ("setup", "data", "helpers"):
+        if cell.metadata.get("nbgrader", {}).get("grade_id") in ("setup", "data", "helpers", "pasted_softmax_loss"):
             exec(cell.source, ns)
     imgs, _ = ref.translated_digits()
     assert np.array_equal(ns["digit_images"], imgs)
