@@ -27,3 +27,19 @@ def assert_bug_effect(outcome, bug: str, check: str, *, loses: bool) -> None:
         assert outcome.basic.expected and outcome.basic.got, outcome.report()
     else:
         assert outcome.fraction == 1.0, f"{bug} should not lose points on {check}:\n{outcome.report()}"
+
+
+def assert_earns_nothing(outcome, name: str, *, gated: bool) -> None:
+    """An answer that ignores its inputs scores 0; on a gated cell it fails the basic case, whose
+    feedback says what was expected, what came back and the likely cause, and nothing else runs."""
+    assert outcome.score == 0.0, f"{name} on {outcome.grade_id}:\n{outcome.report()}"
+    if gated:
+        assert outcome.gated and not outcome.results, outcome.report()
+        basic = outcome.basic
+        assert basic.expected and basic.got and basic.cause, outcome.report()
+
+
+def assert_passes_basic_case(outcome, name: str) -> None:
+    """A correct answer, or a slip that should keep partial credit, passes the basic case."""
+    assert outcome.basic is not None and outcome.basic.passed, f"{name}:\n{outcome.report()}"
+    assert outcome.results

@@ -15,7 +15,7 @@ from pathlib import Path
 import nbformat
 import numpy as np
 import pytest
-from check_assertions import assert_bug_effect, assert_names_cause
+from check_assertions import assert_bug_effect, assert_earns_nothing, assert_names_cause, assert_passes_basic_case
 
 import implementations_gradients as impl
 from grader.checks import CHECKS
@@ -236,21 +236,14 @@ def test_gated_cells_are_the_cells_with_a_basic_case():
 @pytest.mark.parametrize("grade_id,check", FUNCTION_CELLS, ids=[g for g, _ in FUNCTION_CELLS])
 def test_do_nothing_answers_score_zero(grade_id, check):
     for fn in DO_NOTHING[DOMAIN_OF[check]]:
-        outcome, _, _ = _run(grade_id, fn)
-        assert outcome.score == 0.0, f"{_name(fn)} on {grade_id}:\n{outcome.report()}"
-        if check not in UNGATED:
-            assert outcome.gated and not outcome.results, outcome.report()
-            basic = outcome.basic
-            assert basic.expected and basic.got and basic.cause, outcome.report()
+        assert_earns_nothing(_run(grade_id, fn)[0], _name(fn), gated=check not in UNGATED)
 
 
 @pytest.mark.parametrize("grade_id,check", GATED_CELLS, ids=[g for g, _ in GATED_CELLS])
 def test_basic_case_passes_correct_answers_and_lenient_slips(grade_id, check):
     domain = DOMAIN_OF[check]
     for fn in CHECK_TABLE[check][0] + PRINTING.get(domain, []) + PASS_THE_BASIC_CASE[domain]:
-        outcome, _, _ = _run(grade_id, fn)
-        assert outcome.basic is not None and outcome.basic.passed, f"{_name(fn)}:\n{outcome.report()}"
-        assert outcome.results
+        assert_passes_basic_case(_run(grade_id, fn)[0], _name(fn))
 
 
 @pytest.mark.parametrize("grade_id,fn,cause", [
