@@ -48,6 +48,7 @@ MIXED_MUTANTS = ("svm_vectorized_reg_gradient_missing", "l1_no_abs", "rel_error_
                  "sample_minibatch_two_draws", "color_hist_not_normalized")
 STUBS = "stubs"
 DO_NOTHING = "do_nothing"  # do_nothing_<k>: the stubs with the k-th do-nothing answer of every function
+VARIANTS = "variants"      # variants_<k>: the solution with the k-th correct variant of every function
 BROKEN = "broken_json"  # notebooks that are not valid JSON: nbgrader must report them and grade the rest
 
 
@@ -85,11 +86,13 @@ def corpus_entries(only: str | None = None, notebook: str | None = None) -> list
     return out
 
 
-def do_nothing_groups(entries: list[CorpusEntry], notebooks: list[str]) -> list[Submission]:
-    """Do-nothing answers share submissions: the k-th one of every function goes into `do_nothing_<k>`,
-    the stubs otherwise, so `do_nothing_0` is a whole assignment of do-nothing answers. A check calls
-    only the function it grades, so each function's cells judge its own answer; the submission as a
-    whole must score 0 (its questions are left as released)."""
+def grouped(prefix: str, entries: list[CorpusEntry], notebooks: list[str], *, solved: bool) -> list[Submission]:
+    """Entries that need no submission of their own share one: the k-th entry of every function goes
+    into `<prefix>_<k>`, with only the notebooks that hold one (all of them for k = 0 on the stubs).
+    A check calls only the function it grades, so each function's cells judge its own entry. Used for
+    do-nothing answers (on the stubs: the whole submission must score 0, and do_nothing_0 is a whole
+    assignment of them) and for correct variants (on the solution: the whole submission must keep every
+    point). Mutants keep a submission each, since isolation is judged on the others' cells."""
     by_function: dict[str, list[CorpusEntry]] = {}
     for e in entries:
         by_function.setdefault(e.function, []).append(e)
@@ -98,7 +101,8 @@ def do_nothing_groups(entries: list[CorpusEntry], notebooks: list[str]) -> list[
     for k in range(groups):
         chosen = tuple(v[k] for v in by_function.values() if k < len(v))
         names = [nb for nb in notebooks if any(e.notebook == nb for e in chosen)]
-        subs.append(Submission(f"{DO_NOTHING}_{k}", tuple(notebooks if k == 0 else names), chosen, solved=False))
+        whole = k == 0 and not solved
+        subs.append(Submission(f"{prefix}_{k}", tuple(notebooks if whole else names), chosen, solved=solved))
     return subs
 
 
@@ -106,8 +110,9 @@ def plan(notebooks: list[str], entries: list[tuple[str, CorpusEntry]], *, guards
     """The submissions of one batch: the corpus entries and, with `guards`, three copies each of the
     solution and of a five-notebook submission with one mutant per notebook, the stubs and a broken
     submission."""
-    subs = [Submission(e.name, (e.notebook,), (e,)) for kind, e in entries if kind != "do_nothing"]
-    subs += do_nothing_groups([e for kind, e in entries if kind == "do_nothing"], notebooks)
+    subs = [Submission(e.name, (e.notebook,), (e,)) for kind, e in entries if kind == "mutant"]
+    subs += grouped(VARIANTS, [e for kind, e in entries if kind == "variant"], notebooks, solved=True)
+    subs += grouped(DO_NOTHING, [e for kind, e in entries if kind == "do_nothing"], notebooks, solved=False)
     if guards:
         mixed = tuple(mutant(name) for name in MIXED_MUTANTS)
         for prefix in REPEAT_PREFIXES:
@@ -296,6 +301,7 @@ class EntryResult:
     lost: dict[str, float]      # grade_id -> points lost, over the autograded cells of its notebook
     verdict: str                # killed | survived | isolation defect | passes | failed | earns nothing |
                                 # earns points | not graded
+    student: str = ""           # the submission it was graded in (its own, or a shared variants_/do_nothing_)
 
     @property
     def ok(self) -> bool:
@@ -477,10 +483,19 @@ def ci_guards(points: dict[str, float], subs: list[Submission], batch: Batch, re
 
 def judge(course: Course, entries: list[tuple[str, CorpusEntry]], subs: list[Submission], batch: Batch,
           *, ci: bool, leaks: list[str] = ()) -> CorpusResult:
-    student_of = {e.name: s.student for s in subs for e in s.entries if s.student.startswith(DO_NOTHING)}
-    results = [judge_entry(kind, e, autograded_points(course, e.notebook),
-                           (batch.students.get(student_of.get(e.name, e.name)) or Graded(e.name, 0, 0, 0, None)).cells)
-               for kind, e in entries]
+    group_of = {e.name: s for s in subs for e in s.entries if s.student.startswith((DO_NOTHING, VARIANTS))}
+    results = []
+    for kind, e in entries:
+        points = autograded_points(course, e.notebook)
+        group = group_of.get(e.name)
+        if group is not None and kind == "variant":
+            # The cells of the other variants in the group judge those; the rest must be full too.
+            others = {x.function for x in group.entries if x is not e}
+            points = {g: p for g, p in points.items() if not any(g.startswith(f"{f}-") for f in others)}
+        got = (batch.students.get(group.student if group else e.name) or Graded(e.name, 0, 0, 0, None)).cells
+        result = judge_entry(kind, e, points, got)
+        result.student = group.student if group else e.name
+        results.append(result)
     repeats = []
     for name in dict.fromkeys(s.repeat_of for s in subs if s.repeat_of):
         copies = [batch.students[s.student] for s in subs if s.repeat_of == name]

@@ -13,7 +13,7 @@ import nbformat
 import pytest
 
 from grader import cli, corpus_run
-from grader.corpus_run import (BROKEN, DO_NOTHING, STUBS, Batch, CorpusResult, Graded, Submission, assign_shards, ci_guards,
+from grader.corpus_run import (BROKEN, DO_NOTHING, STUBS, VARIANTS, Batch, CorpusResult, Graded, Submission, assign_shards, ci_guards,
                                corpus_entries, corpus_guards, differing_cells, grading_order, judge_entry, plan)
 from grader.course import load_course
 from grader.release_check import release_leaks, stale_release
@@ -193,13 +193,16 @@ def test_plan_holds_every_entry_the_guards_and_three_copies_of_each_repeat():
     entries = corpus_entries()
     subs = plan(NOTEBOOKS, entries, guards=True)
     names = {s.student for s in subs}
-    assert {e.name for k, e in entries if k != "do_nothing"} <= names and {STUBS, BROKEN} <= names
-    grouped = [s for s in subs if s.student.startswith(DO_NOTHING)]
-    in_groups = [e.name for s in grouped for e in s.entries]
-    assert sorted(in_groups) == sorted(e.name for k, e in entries if k == "do_nothing")  # each once
-    for s in grouped:   # one answer per function, on the stubs
-        assert not s.solved and len({e.function for e in s.entries}) == len(s.entries)
-    assert grouped[0].notebooks == tuple(NOTEBOOKS)   # do_nothing_0: the whole assignment
+    assert {e.name for k, e in entries if k == "mutant"} <= names and {STUBS, BROKEN} <= names
+    for kind, prefix, solved in (("do_nothing", DO_NOTHING, False), ("variant", VARIANTS, True)):
+        grouped = [s for s in subs if s.student.startswith(prefix + "_")]
+        in_groups = [e.name for s in grouped for e in s.entries]
+        assert sorted(in_groups) == sorted(e.name for k, e in entries if k == kind)  # each once
+        for s in grouped:   # one entry per function, on the stubs or the solution
+            assert s.solved == solved and len({e.function for e in s.entries}) == len(s.entries)
+            assert set(s.notebooks) >= {e.notebook for e in s.entries}
+        if not solved:
+            assert grouped[0].notebooks == tuple(NOTEBOOKS)   # do_nothing_0: the whole assignment
     for repeated in ("solution", "mixed"):
         copies = [s for s in subs if s.repeat_of == repeated]
         assert len(copies) == 3 and len({(s.notebooks, s.entries) for s in copies}) == 1
@@ -329,3 +332,23 @@ def test_differing_feedback_text_breaks_determinism_even_with_equal_scores():
     assert differing_cells([scores, scores, scores], same) == []
     warned = [{"x-1": "PASS  a"}, {"x-1": "PASS  a\nWarnings: ResourceWarning"}, {"x-1": "PASS  a"}]
     assert differing_cells([scores, scores, scores], warned) == ["x-1 (feedback text)"]
+
+
+def test_grouped_variants_are_judged_on_their_own_cells_and_the_solutions():
+    a, b = entry("softmax", "softmax_a"), entry("softmax_loss_naive", "naive_b")
+    entries = [("variant", a), ("variant", b)]
+    subs = corpus_run.grouped(VARIANTS, [a, b], NOTEBOOKS, solved=True)
+    assert [s.student for s in subs] == [f"{VARIANTS}_0"] and subs[0].notebooks == ("losses",)
+    full = corpus_run.autograded_points(COURSE, "losses")
+
+    def verdicts(cells):
+        batch = Batch({f"{VARIANTS}_0": Graded(f"{VARIANTS}_0", 0, 1, 1, cells)}, set(), [], [], 1, 1.0, 1.0, None)
+        result = corpus_run.judge(COURSE, entries, subs, batch, ci=False)
+        return {e.name: (e.verdict, e.student) for e in result.entries}
+
+    assert verdicts(dict(full)) == {"softmax_a": ("passes", "variants_0"), "naive_b": ("passes", "variants_0")}
+    # a lost point on softmax's cells fails only the softmax variant
+    assert verdicts(full | {"softmax-values": 0.0})["naive_b"][0] == "passes"
+    assert verdicts(full | {"softmax-values": 0.0})["softmax_a"][0] == "failed"
+    # a lost point on a cell the solution answers (a question) fails every variant of the group
+    assert {v for v, _ in verdicts(full | {"svm_questions-q1": 0.0}).values()} == {"failed"}

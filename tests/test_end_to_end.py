@@ -130,8 +130,12 @@ def test_bug_loses_points_on_its_function_only(graded, mutant):
 
 @pytest.mark.parametrize("variant", VARIANTS, ids=[v.name for v in VARIANTS])
 def test_correct_variant_keeps_every_point(graded, variant):
+    """Variants share submissions variants_<k> (one per function, the solution elsewhere), all of whose
+    cells must keep every point."""
+    student = next(e["student"] for e in graded.result["entries"] if e["name"] == variant.name)
+    assert student.startswith("variants_")
     cells = autograded_cells(graded.course, variant.notebook)
-    got = graded.cells(variant.name)
+    got = graded.cells(student)
     assert {g: got.get(g) for g in cells} == cells, f"{variant.name} ({variant.description}) lost points"
 
 
@@ -150,7 +154,7 @@ def test_broken_notebook_is_reported_and_the_rest_graded(graded):
     assert graded.result["failed_students"] == ["broken_json"]
     assert not graded.cells("broken_json")
     graded_students = {s for s, row in graded.result["students"].items() if row["cells"]}
-    assert {SOLUTION, "stubs", *(m.name for m in MUTANTS + VARIANTS)} <= graded_students
+    assert {SOLUTION, "stubs", *(m.name for m in MUTANTS), "variants_0", "do_nothing_0"} <= graded_students
     log = (graded.shard("broken_json") / "autograde.log").read_text()
     assert "There was an error processing assignment 'lecture3' for student 'broken_json'" in log
 
