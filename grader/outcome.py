@@ -86,7 +86,7 @@ class Outcome:
     def report(self) -> str:
         if self.gated:
             lines = [f"{self.grade_id}: 0 / {self.points:g} points (the basic case failed)", *self.basic.lines(),
-                     "        This cell's other criteria earn points only once your function does its job on",
+                     "        This cell's other criteria earn points only once your answer does its job on",
                      "        this basic case, so they were not run."]
             lines.extend(self.notes)
             return "\n".join(lines)
