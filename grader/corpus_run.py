@@ -120,9 +120,11 @@ def plan(notebooks: list[str], entries: list[tuple[str, CorpusEntry]], *, guards
             subs.append(Submission(f"{prefix}_mixed", tuple(notebooks), mixed, repeat_of="mixed"))
         subs.append(Submission(STUBS, tuple(notebooks), solved=False))
         subs.append(Submission(BROKEN, tuple(notebooks), broken=True))
-    names = [s.student for s in subs]
+    # Entries are judged by name, so a mutant and a do-nothing answer may not share one.
+    names = [s.student for s in subs] + [e.name for s in subs if s.student.startswith((DO_NOTHING, VARIANTS))
+                                         for e in s.entries]
     if duplicates := sorted({n for n in names if names.count(n) > 1}):
-        raise CorpusRunError(f"two submissions would be named {duplicates[0]}: rename a corpus file")
+        raise CorpusRunError(f"two corpus entries or submissions are named {duplicates[0]}: rename a corpus file")
     return subs
 
 

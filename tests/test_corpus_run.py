@@ -214,8 +214,17 @@ def test_plan_holds_every_entry_the_guards_and_three_copies_of_each_repeat():
 
 def test_plan_refuses_two_submissions_with_one_name():
     e = entry(name="0_solution")
-    with pytest.raises(corpus_run.CorpusRunError, match="two submissions would be named 0_solution"):
+    with pytest.raises(corpus_run.CorpusRunError, match="two corpus entries or submissions are named 0_solution"):
         plan(NOTEBOOKS, [("mutant", e)], guards=True)
+
+
+def test_plan_refuses_a_mutant_and_a_grouped_entry_with_one_name():
+    """Entries are judged by name: a mutant named as a do-nothing answer would be judged on the
+    do-nothing group's scores."""
+    same = [("mutant", entry("sample_minibatch", "first_rows")), ("do_nothing", entry("sample_minibatch", "first_rows"))]
+    with pytest.raises(corpus_run.CorpusRunError, match="named first_rows"):
+        plan(NOTEBOOKS, same, guards=False)
+    plan(NOTEBOOKS, corpus_entries(), guards=True)   # the corpus itself has no such clash
 
 
 @pytest.mark.parametrize("jobs", [2, 3, 4])
