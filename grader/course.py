@@ -8,7 +8,8 @@ Shape of the file::
 
     course_id: cs231n-lecture3
     policy: {cell_timeout_seconds, seed, hypothesis_max_examples, call_timeout_seconds, worker_memory_mb,
-            tolerances: {...}}
+             answer_budget_seconds, notebook_budget_seconds, student_budget_seconds, max_answer_cell_bytes,
+             tolerances: {...}}
     assignments:
       lecture3:
         notebooks:
@@ -73,6 +74,13 @@ class Policy:
     tolerances: Tolerances = field(default_factory=Tolerances)
     call_timeout_seconds: int = 10     # one call of the student's code in the grading worker
     worker_memory_mb: int = 2048       # the grading worker's address space
+    # Wall-clock budgets of the trusted step (seconds), far above what honest work takes (a notebook's
+    # checks take 0.4-2 s, one answer's at most about 2 s): what one answer's checks may take in a
+    # notebook, what one notebook's trusted step may take, and all of a student's notebooks together.
+    answer_budget_seconds: float = 30
+    notebook_budget_seconds: float = 120
+    student_budget_seconds: float = 400
+    max_answer_cell_bytes: int = 100_000   # a larger answer cell is not loaded into the grading worker
 
 
 @dataclass(frozen=True)
@@ -263,7 +271,8 @@ def _read_policy(r: _Reader, raw: Any) -> Policy:
     if raw is None:
         return Policy()
     raw = r.mapping(raw, "policy", ["cell_timeout_seconds", "seed", "hypothesis_max_examples", "tolerances",
-                                    "call_timeout_seconds", "worker_memory_mb"])
+                                    "call_timeout_seconds", "worker_memory_mb", "answer_budget_seconds",
+                                    "notebook_budget_seconds", "student_budget_seconds", "max_answer_cell_bytes"])
     tol_raw = r.mapping(raw.get("tolerances", {}), "policy.tolerances",
                         ["gradient_rel_error", "value_rel_error", "answer_rel_error"])
     defaults = Tolerances()
@@ -284,6 +293,10 @@ def _read_policy(r: _Reader, raw: Any) -> Policy:
                                       "policy.call_timeout_seconds", minimum=0, strict=True, integer=True),
         worker_memory_mb=r.number(raw.get("worker_memory_mb", d.worker_memory_mb),
                                   "policy.worker_memory_mb", minimum=256, integer=True),
+        **{name: r.number(raw.get(name, getattr(d, name)), f"policy.{name}", minimum=0, strict=True)
+           for name in ("answer_budget_seconds", "notebook_budget_seconds", "student_budget_seconds")},
+        max_answer_cell_bytes=r.number(raw.get("max_answer_cell_bytes", d.max_answer_cell_bytes),
+                                       "policy.max_answer_cell_bytes", minimum=1000, integer=True),
     )
 
 

@@ -311,6 +311,12 @@ POLICY_CASES = [
         ("seed-negative", "seed", -1, "expected an integer >= 0, got -1"),
         ("seed-bool", "seed", False, "expected an integer >= 0, got false"),
         ("seed-float", "seed", 231.0, "expected an integer >= 0, got 231.0"),
+        ("answer_budget_seconds-zero", "answer_budget_seconds", 0, "expected a number > 0, got 0"),
+        ("notebook_budget_seconds-string", "notebook_budget_seconds", "2m", "expected a number > 0, got '2m'"),
+        ("student_budget_seconds-negative", "student_budget_seconds", -5, "expected a number > 0, got -5"),
+        ("student_budget_seconds-bool", "student_budget_seconds", True, "expected a number > 0, got true"),
+        ("max_answer_cell_bytes-float", "max_answer_cell_bytes", 1.5e5, "expected an integer >= 1000, got 150000.0"),
+        ("max_answer_cell_bytes-tiny", "max_answer_cell_bytes", 10, "expected an integer >= 1000, got 10"),
     ]
 ] + [
     pytest.param(Case("policy-not-a-mapping", lambda d, r: d.update(policy=[1, 2]),
@@ -445,6 +451,20 @@ def test_policy_is_read_from_course_yaml():
     assert (policy.cell_timeout_seconds, policy.seed, policy.hypothesis_max_examples) == (60, 231, 15)
     assert policy.tolerances.gradient_rel_error == 1e-6
     assert policy.tolerances.answer_rel_error == 1e-3
+    assert (policy.answer_budget_seconds, policy.notebook_budget_seconds, policy.student_budget_seconds,
+            policy.max_answer_cell_bytes) == (30, 120, 400, 100_000)
+
+
+def test_grading_budgets_default_when_course_yaml_leaves_them_out(tmp_path):
+    text = "\n".join(line for line in COURSE_YAML.read_text().splitlines()
+                     if "budget_seconds" not in line and "max_answer_cell_bytes" not in line)
+    path = tmp_path / "course.yaml"
+    path.write_text(text)
+    policy = load_course(path, check_notebooks=False).policy
+    assert (policy.answer_budget_seconds, policy.notebook_budget_seconds, policy.student_budget_seconds,
+            policy.max_answer_cell_bytes) == (30, 120, 400, 100_000)
+    path.write_text(text.replace("  seed: 231", "  seed: 231\n  notebook_budget_seconds: 2.5"))
+    assert load_course(path, check_notebooks=False).policy.notebook_budget_seconds == 2.5
 
 
 @pytest.mark.parametrize("mutate", [

@@ -64,10 +64,10 @@ class _Remote:
         object.__setattr__(self, "_name", name)
         object.__setattr__(self, "_answer", answer)
         object.__setattr__(self, "_generation", session.generation)
+        object.__setattr__(self, "_scope", session.scope)
 
     def _target(self) -> int:
-        if self._generation != self._session.generation:
-            raise WorkerFailure("the worker was restarted after an earlier failure")
+        _check_current(self._session, self._generation, self._scope)
         return self._ref
 
 
@@ -82,10 +82,11 @@ class RemoteFunction(_Remote):
 
     def _target(self) -> int:
         if self._lookup and self._lookup not in self._session.failed:
-            self._session.ensure_started()
-        if self._generation != self._session.generation and self._lookup:
+            self._session.ensure_started(self._answer)
+        stale = (self._generation, self._scope) != (self._session.generation, self._session.scope)
+        if stale and self._lookup:   # a top-level answer: looked up again in a new worker or check
             fresh = self._session.request({"op": "lookup", "name": self._lookup}, answer=self._answer)
-            self._ref, self._generation = fresh._ref, fresh._generation
+            self._ref, self._generation, self._scope = fresh._ref, fresh._generation, fresh._scope
         return super()._target()
 
     def __call__(self, *args, **kwargs):
@@ -122,7 +123,7 @@ class RemoteObject(_Remote):
         self._bind(session, ref, name, answer)
 
     def __getattr__(self, name: str):
-        if name.startswith("__") or name in ("_session", "_ref", "_name", "_answer", "_generation"):
+        if name.startswith("__") or name in ("_session", "_ref", "_name", "_answer", "_generation", "_scope"):
             raise AttributeError(name)
         return self._session.request({"op": "getattr", "target": self._target(), "name": name}, answer=self._answer)
 
@@ -142,7 +143,16 @@ class _RemoteClassMeta(type):
         if name.startswith("__") or base is None:
             raise AttributeError(name)
         session, ref, answer = base._remote
+        _check_current(session, base._generation, base._scope)
         return session.request({"op": "getattr", "target": ref, "name": name}, answer=answer)
+
+
+def _check_current(session: Session, generation: int, scope: int) -> None:
+    """A stand-in works only in the worker and the check it was made in."""
+    if generation != session.generation:
+        raise WorkerFailure("the worker was restarted after an earlier failure")
+    if scope != session.scope:
+        raise WorkerFailure("an object from an earlier check: each check uses only what it obtains itself")
 
 
 def _remote_base(cls):
@@ -156,8 +166,7 @@ class RemoteInstance(RemoteObject, metaclass=_RemoteClassMeta):
     def __new__(cls, *args, **kwargs):
         base = _remote_base(cls)
         session, ref, answer = base._remote
-        if session.generation != base._generation:
-            raise WorkerFailure("the worker was restarted after an earlier failure")
+        _check_current(session, base._generation, base._scope)
         overrides = {}
         for klass in cls.__mro__:
             if klass is base:
@@ -179,7 +188,8 @@ class RemoteInstance(RemoteObject, metaclass=_RemoteClassMeta):
 
 def remote_class(session: Session, ref: int, name: str, answer: str) -> type:
     stand_in = _RemoteClassMeta(name, (RemoteInstance,), {"_remote": (session, ref, answer),
-                                                          "_generation": session.generation})
+                                                          "_generation": session.generation,
+                                                          "_scope": session.scope})
     return stand_in
 
 
@@ -191,7 +201,9 @@ class TrustedCodec(wire.Codec):
         if isinstance(value, _Remote):
             return {"t": "ref", "id": value._target()}
         if isinstance(value, type) and _remote_base(value) is not None and isinstance(value, _RemoteClassMeta):
-            return {"t": "ref", "id": _remote_base(value)._remote[1]}
+            base = _remote_base(value)
+            _check_current(self.session, base._generation, base._scope)
+            return {"t": "ref", "id": base._remote[1]}
         if isinstance(value, np.random.Generator):
             return {"t": "rng", "bit_generator": type(value.bit_generator).__name__,
                     "state": value.bit_generator.state}

@@ -4,12 +4,20 @@ A session holds one notebook's student code. If the worker times out, dies or br
 the answer being called is marked failed for the rest of the session (its later calls fail at once
 with the same message, so one infinite loop costs one timeout), and the next request starts a fresh
 worker with the same cells.
+
+Each test cell's check runs in its own scope (`check_scope`): the trusted functions it passes to the
+student's code (arguments, patched names, overridden methods) can be called back only until it ends,
+and the stand-ins for worker objects it obtained are not used by a later check. A time limit
+(`time_limit`, set by the trusted step from the course's budgets) bounds every request besides the
+per-call timeout; a request that runs into it fails with the cause in words (`OutOfTime`).
 """
 
 from __future__ import annotations
 
 import ast
 import builtins
+import contextlib
+import itertools
 import json
 import os
 import select
@@ -131,6 +139,23 @@ class WorkerFailure(Exception):
     """The worker timed out, died or sent something unreadable: what happened, in words."""
 
 
+class OutOfTime(WorkerFailure):
+    """A grading-time budget ran out while the student's code was being checked."""
+
+
+@dataclass(frozen=True)
+class TimeLimit:
+    """A wall-clock budget the session's requests share (the trusted step sets one per test cell)."""
+    deadline: float   # time.monotonic() when it runs out
+    what: str         # whose budget, for the feedback: "for this notebook (120 s)"
+
+
+# A trusted function called back after the check that passed it ended: the student's call raises this.
+EXPIRED_CALLBACK = ("this function was lent by the grader to an earlier check and cannot be called "
+                    "after that check ended")
+PACED_OPS = ("call", "new", "getattr", "setattr")   # requests that run the student's code
+
+
 class StudentError(Exception):
     """An exception the student's code raised in the worker, of a type that cannot be rebuilt here."""
 
@@ -162,8 +187,15 @@ class Session:
         self._unloadable: dict[int, str] = {}   # cell index -> why loading it failed the worker
         self.instances: dict[int, object] = {}   # worker object id -> the stand-in created here
         self.current_answer = ""
-        self._callbacks: dict[int, object] = {}
+        self._callbacks: dict[int, object] = {}     # callback id -> trusted function, this scope only
+        self._callback_ids: dict[int, int] = {}     # id(function) -> its callback id, this scope only
+        self._callback_numbers = itertools.count(1)  # never reused: an old id never names a new function
+        self.scope = 0                              # check scopes: references from an earlier one fail
+        self.time_limit: TimeLimit | None = None
+        self.ran_out: str | None = None             # the last budget that ran out, in words
+        self.pace: dict[str, list[float]] = {}      # answer -> [finished calls, their seconds]
         self._callback_errors: list[BaseException] = []
+        self._out_of_time_answers: set[str] = set()
         self._output = tempfile.TemporaryFile(mode="w+b")
         self._output_read = 0
         self._warned: set[str] = set()
@@ -206,7 +238,8 @@ class Session:
         os.set_blocking(self._r, False)
         self.generation += 1
         self.instances = {}
-        deadline = time.monotonic() + max(30.0, self.limits.timeout_seconds)
+        budget = self.time_limit.deadline if self.time_limit else float("inf")
+        deadline = min(time.monotonic() + max(30.0, self.limits.timeout_seconds), budget)
         message, _ = wire.read_message(self._reader, self._waiter(deadline))
         if message.get("op") != "ready":
             raise WorkerFailure("the worker did not start")
@@ -218,8 +251,10 @@ class Session:
                 continue
             try:
                 failed = self._request({"op": "load", "cells": [[label, source]]}, {},
-                                       deadline=time.monotonic() + self.limits.timeout_seconds)
+                                       deadline=min(time.monotonic() + self.limits.timeout_seconds, budget))
             except WorkerFailure as exc:
+                if time.monotonic() >= budget:   # the budget ran out, not the cell's own time
+                    raise
                 # A cell that never finishes loading, or ends the process, is left out from now on.
                 self._unloadable[index] = str(exc)
                 self.close()
@@ -248,13 +283,32 @@ class Session:
         self.close()
         self._output.close()
 
-    def ensure_started(self) -> None:
+    def ensure_started(self, answer: str = "") -> None:
         if self._proc is None:
+            if self._over_budget(float("inf")):
+                raise self._out_of_time(answer or self.current_answer)
             try:
                 self._start()
-            except (WorkerFailure, EOFError, wire.WireError, OSError) as exc:
+            except (WorkerFailure, EOFError, wire.WireError, TimeoutError, OSError) as exc:
                 self.close()
+                if self._over_budget(float("inf")):
+                    raise self._out_of_time(answer or self.current_answer) from None
                 raise WorkerFailure(f"the worker could not start: {exc}") from None
+
+    @contextlib.contextmanager
+    def check_scope(self):
+        """One test cell's check. Trusted functions passed to the student's code inside can be called
+        back only until it ends; stand-ins for worker objects made inside fail afterwards (the answers
+        themselves are looked up again), so every check starts from references it obtains itself."""
+        self._new_scope()
+        try:
+            yield self
+        finally:
+            self._new_scope()
+
+    def _new_scope(self) -> None:
+        self.scope += 1
+        self._callbacks, self._callback_ids, self.instances = {}, {}, {}
 
     def printed(self) -> str:
         """What the student's code printed since the last time this was asked."""
@@ -272,17 +326,67 @@ class Session:
     # -- requests ------------------------------------------------------------------------------
 
     def request(self, message: dict, values: dict | None = None, *, answer: str = ""):
-        """Send one request and return the decoded value; student exceptions are re-raised here."""
+        """Send one request and return the decoded value; student exceptions are re-raised here.
+        The deadline (the per-call timeout, or the time limit if that comes first) covers the whole
+        round trip: sending, the student's code, the callbacks it makes, reading and decoding."""
         if answer in self.failed:
-            raise WorkerFailure(self.failed[answer])
-        self.ensure_started()
-        self.current_answer = answer or self.current_answer
+            raise (OutOfTime if answer in self._out_of_time_answers else WorkerFailure)(self.failed[answer])
+        who = answer or self.current_answer
         try:
-            return self._request(message, values or {}, deadline=time.monotonic() + self.limits.timeout_seconds)
+            if self._over_budget(float("inf")):
+                raise self._out_of_time(who)
+            self.ensure_started(who)
+            self.current_answer = answer or self.current_answer
+            start = time.monotonic()
+            deadline = min(start + self.limits.timeout_seconds,
+                           self.time_limit.deadline if self.time_limit else float("inf"))
+            try:
+                value = self._request(message, values or {}, deadline=deadline)
+            except WorkerFailure:
+                if self._over_budget(deadline):
+                    self.close()
+                    raise self._out_of_time(who, start) from None
+                raise
+            except Exception:   # the student's exception: on time, or a timeout
+                self._overdue(deadline, start, who)
+                raise
+            self._overdue(deadline, start, who)
         except WorkerFailure as exc:
             if answer:
                 self.failed[answer] = str(exc)
+                if isinstance(exc, OutOfTime):
+                    self._out_of_time_answers.add(answer)
             raise
+        if message.get("op") in PACED_OPS and who:
+            pace = self.pace.setdefault(who, [0, 0.0])
+            pace[0] += 1
+            pace[1] += time.monotonic() - start
+        return value
+
+    def _overdue(self, deadline: float, start: float, who: str) -> None:
+        """A reply that came in time but was decoded after the deadline is late all the same."""
+        if time.monotonic() <= deadline:
+            return
+        if self._over_budget(deadline):
+            raise self._out_of_time(who, start)
+        raise WorkerFailure(f"timed out after {self.limits.timeout_seconds:g} s")
+
+    def _over_budget(self, deadline: float) -> bool:
+        """Whether the time limit has run out and was the deadline that bound (not the call's own)."""
+        limit = self.time_limit
+        return limit is not None and limit.deadline <= deadline and time.monotonic() >= limit.deadline
+
+    def _out_of_time(self, who: str, start: float | None = None) -> OutOfTime:
+        """The budget that ran out, what was being checked, and how long its calls took."""
+        calls, seconds = self.pace.get(who, (0, 0.0))
+        pace = ""
+        if calls:
+            pace = f": each call took about {seconds / calls:.2g} s"
+        elif start is not None:
+            pace = f": a call was still running after {time.monotonic() - start:.2g} s"
+        checking = f" while checking `{who}`{pace}" if who else ""
+        self.ran_out = f"grading time {self.time_limit.what} ran out{checking}"
+        return OutOfTime(self.ran_out)
 
     def _waiter(self, deadline: float | None):
         def wait(fd: int, mode: str) -> None:
@@ -333,7 +437,10 @@ class Session:
         wire.write_message(self._w, message, arrays, wait)
 
     def _serve_callback(self, message: dict, arrays: list, wait) -> None:
-        fn = self._callbacks[message["id"]]
+        fn = self._callbacks.get(message["id"])
+        if fn is None:   # lent to a check that has ended: the student's call fails there
+            self._send({"op": "raise", "message": EXPIRED_CALLBACK}, {}, wait)
+            return
         args = self.codec.decode(message.get("args"), arrays)
         kwargs = self.codec.decode(message.get("kwargs"), arrays)
         try:
@@ -347,8 +454,11 @@ class Session:
         self._send({"op": "return"}, {"value": result}, wait)
 
     def register_callback(self, fn) -> int:
-        key = id(fn)
-        self._callbacks[key] = fn
+        """The id the worker calls `fn` back by, valid until the current check scope ends."""
+        key = self._callback_ids.get(id(fn))   # fn is held in _callbacks, so its id is not reused
+        if key is None:
+            key = self._callback_ids[id(fn)] = next(self._callback_numbers)
+            self._callbacks[key] = fn
         return key
 
     def _death(self) -> str:
