@@ -101,14 +101,26 @@ class Outcome:
         return "\n".join(lines)
 
 
+def message_of(exc: BaseException, limit: int = 500) -> str:
+    """str(exc), at most `limit` characters, or a placeholder if it raises: an exception can come
+    from the student's code (in their kernel, with their own __str__)."""
+    try:
+        text = str(exc)
+    except Exception:  # noqa: BLE001
+        return "(its message could not be read)"
+    return text if len(text) <= limit else text[:limit] + " [...]"
+
+
 def explain_exception(exc: BaseException) -> tuple[str, str]:
     """(what came back, likely cause) for an exception raised by the student's code."""
-    from .sandbox.session import WorkerFailure
+    from .sandbox.session import OutOfTime, WorkerFailure
 
+    if isinstance(exc, OutOfTime):       # a grading-time budget ran out: slow, not stuck
+        return str(exc), "make each call fast: the checks call your function many times, on small inputs"
     if isinstance(exc, WorkerFailure):   # the student's code timed out, crashed or exited
         return str(exc), "your code must return: check for endless loops, huge arrays and exit() calls"
     # An exception raised in the grading worker carries its type name and the student's line.
-    got = f"{getattr(exc, 'type_name', type(exc).__name__)}: {exc}".strip().rstrip(":")
+    got = f"{getattr(exc, 'type_name', type(exc).__name__)}: {message_of(exc)}".strip().rstrip(":")
     line = getattr(exc, "student_line", None)
     if line is None:
         # The innermost frame from the student's code says where it went wrong.
@@ -118,7 +130,7 @@ def explain_exception(exc: BaseException) -> tuple[str, str]:
         got += f" (at `{line.strip()}`)"
     if isinstance(exc, NotImplementedError):
         return got, "the function is still the stub: replace `raise NotImplementedError()` with your code"
-    if isinstance(exc, (IndexError, ValueError)) and ("shape" in str(exc) or "broadcast" in str(exc)):
+    if isinstance(exc, (IndexError, ValueError)) and ("shape" in message_of(exc) or "broadcast" in message_of(exc)):
         return got, "an array has the wrong shape: check W (D, C), X (N, D), y (N,) and scores (N, C)"
     return got, ""
 

@@ -287,3 +287,13 @@ def test_grading_the_same_answer_twice_gives_the_same_feedback_word_for_word(cou
             texts.append(feedback_text(outcome, printed, messages))
     assert texts[:2] == texts[2:]
     assert "at 0x..." in texts[0] and "FAIL" in texts[0]
+
+
+def test_a_spent_time_budget_is_explained_as_slowness_not_as_a_hang():
+    from grader.outcome import explain_exception
+    from grader.sandbox.session import OutOfTime, WorkerFailure
+
+    got, cause = explain_exception(OutOfTime("grading time for `l2` (30 s per answer) ran out"))
+    assert got.startswith("grading time for `l2`") and "make each call fast" in cause
+    _, cause = explain_exception(WorkerFailure("timed out after 10 s"))
+    assert "endless loops" in cause
