@@ -17,6 +17,7 @@ cell larger than `max_answer_cell_bytes` is not loaded.
 from __future__ import annotations
 
 import ast
+import resource
 import time
 from pathlib import Path
 
@@ -217,9 +218,11 @@ class TrustedGrading(NbGraderPreprocessor):
                                                execution_count=cell.get("execution_count"))]
         finally:
             _SPENT_BY_STUDENT[student] = _SPENT_BY_STUDENT.get(student, 0.0) + time.monotonic() - graded_from
-        self.log.info("Trusted step: graded %d test cells of %s outside the kernel in %.2f s (worker: %s)",
-                      len(tests), info["notebook"], time.monotonic() - start,
-                      ", ".join(f"{k}={v}" for k, v in session.applied.items()))
+        # The peak memory of nbgrader's own process so far: what a hostile reply must not blow up.
+        peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        self.log.info("Trusted step: graded %d test cells of %s outside the kernel in %.2f s, peak memory of "
+                      "this process %.0f MB (worker: %s)", len(tests), info["notebook"], time.monotonic() - start,
+                      peak_mb, ", ".join(f"{k}={v}" for k, v in session.applied.items()))
         if session.ran_out:
             self.log.warning("Trusted step: %s of %s: %s", info["notebook"], student[0], session.ran_out)
         return nb, resources
