@@ -22,7 +22,7 @@ from pathlib import Path
 import numpy as np
 
 from .course import Course, CourseConfigError, load_course
-from .outcome import CheckContext, Outcome, Result
+from .outcome import CheckContext, Outcome, Result, message_of
 from .sandbox.worker import MAX_WARNINGS, UNREPORTED_WARNINGS, without_addresses
 
 COURSE_ENV = "GRADER_COURSE_FILE"
@@ -149,7 +149,7 @@ def run_check(course: Course, grade_id: str, answer) -> tuple[Outcome, str, list
                     outcome.results.append(result)
         except Exception as exc:  # a defect of the check itself: never a student's fault
             outcome.results.append(Result("the check ran", False, expected="no error in the grader",
-                                          got=f"{type(exc).__name__}: {exc}",
+                                          got=f"{type(exc).__name__}: {message_of(exc)}",
                                           cause="a grader defect: please tell your instructor"))
         printed = out.getvalue() + fd_text()
     return outcome, printed, sorted(recorder.messages)

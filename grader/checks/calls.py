@@ -8,12 +8,12 @@ from typing import Callable, Iterator
 import numpy as np
 
 from ..outcome import Failure
-from .problems import Problem
+from .problems import Problem, brief
 
 
 def require_callable(answer, name: str) -> None:
     if not callable(answer):
-        raise Failure(f"`{name}` to be a function", f"{type(answer).__name__} {answer!r:.60}",
+        raise Failure(f"`{name}` to be a function", f"{type(answer).__name__} {brief(answer, 60)}",
                       f"define `{name}` in its answer cell and run that cell")
 
 
@@ -24,7 +24,7 @@ def as_scalar(value, what: str) -> float:
     try:
         return float(np.asarray(value, dtype=np.float64).reshape(()))
     except (TypeError, ValueError):
-        raise Failure(f"{what} as a number", f"{type(value).__name__} {value!r:.60}") from None
+        raise Failure(f"{what} as a number", f"{type(value).__name__} {brief(value, 60)}") from None
 
 
 def as_array(value, shape: tuple[int, ...], what: str) -> np.ndarray:
@@ -82,7 +82,7 @@ def call_loss(loss_fn, problem: Problem) -> tuple[float, np.ndarray]:
     """loss_fn(W, X, y, reg) -> (loss, dW), validated."""
     out = loss_fn(*problem.args())
     if not isinstance(out, (tuple, list)) or len(out) != 2:
-        raise Failure("a tuple (loss, dW)", f"{type(out).__name__} {out!r:.60}",
+        raise Failure("a tuple (loss, dW)", f"{type(out).__name__} {brief(out, 60)}",
                       "the loss functions return both the loss and its gradient: `return loss, dW`")
     loss = as_scalar(out[0], "the loss")
     dW = as_array(out[1], problem.W.shape, "dW")

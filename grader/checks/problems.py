@@ -14,9 +14,76 @@ LECTURE_HINGE_LOSSES = np.array([2.9, 0.0, 12.9])
 
 
 def fmt(a) -> str:
+    """An array or value for feedback. What the student's code returned can be large (see `brief`):
+    an array numpy would print in full beyond MAX_SHOWN numbers is shown by its shape and first values."""
     if isinstance(a, np.ndarray):
+        if _numbers_printed(a) > MAX_SHOWN:
+            return _array_summary(a, precision=4)
         return np.array2string(a, precision=4, suppress_small=True, separator=", ", max_line_width=100)
-    return repr(a)
+    return brief(a, 2000)
+
+
+MAX_SHOWN = 5000   # numbers of one array in feedback: numpy shows at most 6 per axis of a large array,
+                   # which for 5 or more axes is more than anyone reads
+
+
+def brief(value, width: int = 60) -> str:
+    """The first `width` characters of repr(value), at a cost that grows with `width`, never with the
+    value's size: a student's function can return a list of 100,000 numbers, a 64 KB string or a
+    many-axis array, and `f"{value!r:.60}"` would build their whole repr first. For plain data the
+    text is the same as that; a repr that raises shows the type's name."""
+    return _prefix(value, width + 1, 0)[:width]
+
+
+def _prefix(value, budget: int, depth: int) -> str:
+    """A prefix of repr(value) of at least `budget` characters (all of it if shorter)."""
+    kind = type(value)
+    if kind in (list, tuple, dict):
+        if depth > 30:
+            return "..."
+        opener, closer = {list: "[]", tuple: "()", dict: "{}"}[kind]
+        parts, used = [opener], 1
+        for i, item in enumerate(value.items() if kind is dict else value):
+            if used >= budget:
+                return "".join(parts)
+            if i:
+                parts.append(", ")
+                used += 2
+            if kind is dict:
+                key = _prefix(item[0], budget - used, depth + 1)
+                text = key + ": " + _prefix(item[1], budget - used - len(key) - 2, depth + 1)
+            else:
+                text = _prefix(item, budget - used, depth + 1)
+            parts.append(text)
+            used += len(text)
+        if kind is tuple and len(value) == 1:
+            parts.append(",")
+        return "".join(parts) + closer
+    if kind is str:
+        return repr(value[:max(budget, 0)]) if len(value) > budget else repr(value)
+    if isinstance(value, np.ndarray) and _numbers_printed(value) > MAX_SHOWN:
+        return _array_summary(value)
+    try:
+        text = repr(value)
+    except Exception:  # noqa: BLE001 - in the student's kernel, a repr of the student's own
+        return f"<{type(value).__name__} object>"
+    return text if type(text) is str else f"<{type(value).__name__} object>"
+
+
+def _numbers_printed(a: np.ndarray) -> int:
+    """How many numbers numpy's printing shows of `a` with the current print options."""
+    options = np.get_printoptions()
+    if a.size <= options["threshold"]:
+        return a.size
+    shown = 1
+    for n in a.shape:
+        shown *= min(n, 2 * options["edgeitems"])
+    return shown
+
+
+def _array_summary(a: np.ndarray, precision: int | None = None) -> str:
+    first = np.array2string(a.ravel()[:6], precision=precision, separator=", ")
+    return f"array of shape {a.shape} and dtype {a.dtype}, starting {first[:-1]}, ...]"
 
 
 @dataclass

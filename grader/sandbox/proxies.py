@@ -215,10 +215,14 @@ class TrustedCodec(wire.Codec):
     def decode_other(self, tree, arrays):
         kind = tree.get("t")
         if kind == "opaque":
-            return Opaque(str(tree.get("desc", "an object"))[:100])
+            desc = tree.get("desc")
+            return Opaque(desc[:100] if type(desc) is str else "an object")
         if kind != "ref":
-            raise wire.WireError(f"an unknown value kind {kind!r}")
-        ref, name, answer = int(tree["id"]), str(tree.get("name", "?"))[:100], self.session.current_answer
+            raise wire.WireError(f"an unknown value kind {str(kind)[:40]!r}")
+        ref, name, answer = tree["id"], tree.get("name"), self.session.current_answer
+        if type(ref) is not int:
+            raise wire.WireError("a reference that is not a number")
+        name = name[:100] if type(name) is str else "?"   # shown in feedback: never more than a name
         if tree.get("kind") == "function":
             return RemoteFunction(self.session, ref, name, answer)
         if tree.get("kind") == "class":

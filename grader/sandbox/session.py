@@ -171,6 +171,7 @@ class Limits:
     cpu_seconds: int = 300            # the worker's whole life
     file_bytes: int = 16 * 2**20      # largest file it may write
     processes: int = 0                # new processes or threads: none (a fork would share the channel)
+    reply: wire.ReplyCaps = field(default_factory=wire.ReplyCaps)   # what one message from it may hold
 
 
 @dataclass
@@ -219,28 +220,32 @@ class Session:
             "limits": {"RLIMIT_AS": self.limits.memory_bytes, "RLIMIT_CPU": self.limits.cpu_seconds,
                        "RLIMIT_FSIZE": self.limits.file_bytes, "RLIMIT_CORE": 0,
                        "RLIMIT_NPROC": self.limits.processes},
+            "caps": self.limits.reply.as_config(),
         }
         # The whole environment is this one: a fixed hash seed keeps the student's set and dict orders,
         # and so the grades, the same from run to run.
         env = {"PATH": os.defpath, "LANG": "C.UTF-8", "PYTHONHASHSEED": "0", "OPENBLAS_NUM_THREADS": "1",
                "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", "HOME": self._workdir.name, "TMPDIR": self._workdir.name}
         # -S -s: no site-packages .pth files (the editable install of this project) and no user site;
-        # -P: neither the working folder nor a script's folder goes on the module path.
+        # -P: neither the working folder nor a script's folder goes on the module path. The
+        # configuration goes on standard input: the channel's descriptors are not in sys.argv.
         self._proc = subprocess.Popen(
-            [sys.executable, "-S", "-s", "-P", "-u", "-c", WORKER_SOURCE + "\nmain()\n", json.dumps(config)],
-            pass_fds=(to_worker_r, from_worker_w), stdin=subprocess.DEVNULL, stdout=self._output,
+            [sys.executable, "-S", "-s", "-P", "-u", "-c", WORKER_SOURCE + "\nmain()\n"],
+            pass_fds=(to_worker_r, from_worker_w), stdin=subprocess.PIPE, stdout=self._output,
             stderr=subprocess.STDOUT, cwd=self._workdir.name, env=env, start_new_session=True)
         os.close(to_worker_r)
         os.close(from_worker_w)
         self._w, self._r = to_worker_w, from_worker_r
         self._reader = wire.Reader(from_worker_r)
+        with self._proc.stdin:
+            self._proc.stdin.write(json.dumps(config).encode())
         os.set_blocking(self._w, False)
         os.set_blocking(self._r, False)
         self.generation += 1
         self.instances = {}
         budget = self.time_limit.deadline if self.time_limit else float("inf")
         deadline = min(time.monotonic() + max(30.0, self.limits.timeout_seconds), budget)
-        message, _ = wire.read_message(self._reader, self._waiter(deadline))
+        message, _ = wire.read_message(self._reader, self._waiter(deadline), self.limits.reply)
         if message.get("op") != "ready":
             raise WorkerFailure("the worker did not start")
         self.applied = message.get("applied", {})
@@ -259,7 +264,12 @@ class Session:
                 self._unloadable[index] = str(exc)
                 self.close()
                 return self._start()
-            self.load_errors += [tuple(x) for x in failed]
+            if not (type(failed) is list and all(type(x) is list and len(x) == 2 and all(type(t) is str for t in x)
+                                                 for x in failed)):
+                self._unloadable[index] = "the cell sent something unreadable while it was loaded"
+                self.close()
+                return self._start()
+            self.load_errors += [(label, error[:300]) for label, error in failed]
 
     def close(self) -> None:
         if self._proc is not None:
@@ -398,37 +408,73 @@ class Session:
                 raise TimeoutError
         return wait
 
+    _last_seq = 0   # the sequence number of the last request: its replies must repeat it
+
     def _request(self, message: dict, values: dict, deadline: float | None):
+        """Every message read here is checked against `limits.reply` before anything is allocated for
+        it, and must carry this request's sequence number. Whatever the worker sends that is not a
+        well-formed reply to this request (forged, extra, oversized, malformed, undecodable, or sent
+        between requests) fails this request as unreadable and replaces the worker, so it never
+        becomes a later request's value. No exception but WorkerFailure or the student's own comes
+        out of here. (A forged reply that repeats the right number is what the function could have
+        returned itself; the true reply behind it then fails the next request.)"""
         wait = self._waiter(deadline)
+        self._last_seq += 1
+        seq = message["seq"] = self._last_seq
         try:
+            if self._reader.pending():
+                raise wire.WireError("a message nobody asked for, sent after an earlier reply")
             self._send(message, values, wait)
-            reply, arrays = wire.read_message(self._reader, wait)
+            reply, arrays = self._reply(seq, wait)
             while reply.get("op") == "callback":
                 self._serve_callback(reply, arrays, wait)
-                reply, arrays = wire.read_message(self._reader, wait)
+                reply, arrays = self._reply(seq, wait)
             warned = reply.get("warnings", [])
             self._warned.update(str(w)[:300] for w in (warned if isinstance(warned, list) else [])[:wire.MAX_WARNINGS])
-            if reply.get("op") == "ok":
+            op = reply.get("op")
+            if op == "ok":
                 value = self.codec.decode(reply.get("value"), arrays)
                 changed = self.codec.decode(reply.get("after", None), arrays) or []
-            elif reply.get("op") != "error":
-                raise wire.WireError(f"an unexpected message {reply.get('op')!r}")
+                if not (type(changed) is list and all(type(c) is list and len(c) == 2 for c in changed)):
+                    raise wire.WireError("a malformed list of changed arguments")
+            elif op == "unreadable":   # the worker could not encode what the function returned
+                why = reply.get("why")
+                raise WorkerFailure(unreadable(why[:200] if type(why) is str else "?"))
+            elif op != "error" or message.get("op") in _ERRORLESS or (
+                    message.get("op") == "lookup" and reply.get("type") != "NameError"):
+                raise wire.WireError(f"an unexpected message {str(op)[:40]!r} for a {message.get('op')!r} request")
         except TimeoutError:
+            midway = self._reader.midway or bool(self._reader.buffer)
             self.close()
-            raise WorkerFailure(f"timed out after {self.limits.timeout_seconds:g} s") from None
+            late = f"timed out after {self.limits.timeout_seconds:g} s"
+            raise WorkerFailure(unreadable(f"its reply stopped part way: {late}") if midway else late) from None
         except (EOFError, BrokenPipeError):
             raise WorkerFailure(self._death()) from None
-        except (wire.WireError, KeyError, IndexError, TypeError, ValueError, AttributeError) as exc:
+        except WorkerFailure:
+            raise
+        except Exception as exc:  # noqa: BLE001 - WireError, and RecursionError, MemoryError... from decoding
             self.close()
-            raise WorkerFailure(f"the worker sent something unreadable ({exc})") from None
+            why = str(exc) if isinstance(exc, wire.WireError) else f"{type(exc).__name__}: {exc}"
+            raise WorkerFailure(unreadable(why[:200])) from None
         if self._callback_errors:
             error, self._callback_errors = self._callback_errors[0], []
             raise error
         if reply["op"] == "error":
             raise _student_exception(reply)
-        for key, new in changed:
-            _copy_back(values, key, new)
+        try:
+            for key, new in changed:
+                _copy_back(values, key, new)
+        except Exception as exc:  # noqa: BLE001 - a forged generator state, say
+            self.close()
+            raise WorkerFailure(unreadable(f"a changed argument: {type(exc).__name__}")) from None
         return value
+
+    def _reply(self, seq: int, wait) -> tuple[dict, list]:
+        def answers_this_request(reply: dict) -> None:
+            if type(reply.get("seq")) is not int or reply["seq"] != seq:
+                raise wire.WireError("a reply to another request")
+
+        return wire.read_message(self._reader, wait, self.limits.reply, answers_this_request)
 
     def _send(self, message: dict, values: dict, wait) -> None:
         arrays: list = []
@@ -482,11 +528,21 @@ class Session:
         return f"the process exited (exit code {code}): do not call exit() or os._exit() in your code"
 
 
+# Requests whose handler in the worker raises nothing (an error reply to them is forged); a lookup
+# raises only NameError. The trusted step catches only those, so anything else must be "unreadable".
+_ERRORLESS = ("load",)
+
+
+def unreadable(why: str) -> str:
+    """What the feedback says when the worker's reply to a call cannot be taken."""
+    return f"the function returned something unreadable ({why})"
+
+
 def _student_exception(reply: dict) -> Exception:
     """The student's exception, rebuilt as the same built-in type where it is one (the checks explain
     NotImplementedError, shape errors and the like), else as StudentError. Never a BaseException
     such as SystemExit: that would stop the grader itself."""
-    name, message = str(reply.get("type", "Exception")), str(reply.get("message", ""))
+    name, message = str(reply.get("type", "Exception"))[:100], str(reply.get("message", ""))[:500]
     if name == "MemoryError":
         message = "the process ran out of memory" + (f" ({message})" if message else "")
     cls = getattr(builtins, name, None) if reply.get("builtin") else None
@@ -506,8 +562,11 @@ def _student_exception(reply: dict) -> Exception:
 def _copy_back(values: dict, key, new) -> None:
     """Apply an in-place change the worker made to an argument to the caller's own object."""
     args, kwargs = values.get("args", []), values.get("kwargs", {})
-    target = args[key] if isinstance(key, int) and key < len(args) else kwargs.get(key)
-    if isinstance(target, np.random.Generator) and isinstance(new, dict) and "rng_state" in new:
+    if type(key) is int:
+        target = args[key] if 0 <= key < len(args) else None
+    else:
+        target = kwargs.get(key) if type(key) is str else None
+    if isinstance(target, np.random.Generator) and isinstance(new, dict) and type(new.get("rng_state")) is str:
         target.bit_generator.state = json.loads(new["rng_state"])
     elif isinstance(target, np.ndarray) and isinstance(new, np.ndarray) and target.shape == new.shape \
             and target.flags.writeable:

@@ -1,7 +1,7 @@
 """The isolated worker: a fresh interpreter that holds one notebook's student code and answers calls.
 
 The trusted side starts it as `python -S -s -P -c <this file's text>` with an environment of its own
-(see session.py), so it imports nothing from the course: `-P` keeps the working directory off the
+(see session.py) and its configuration on standard input, so it imports nothing from the course: `-P` keeps the working directory off the
 module path, `-S -s` keep site-packages' `.pth` files (an editable install of this package) from
 running. Before any student code runs, `lock_down` applies the limits and, on Linux where the system
 allows, leaves it an empty file system, no network and an unprivileged user. The trusted side imports
@@ -12,6 +12,15 @@ one frame per array it references ({"t": "nd", "i": k}): the array's raw bytes, 
 the JSON gives (`"arrays": [[dtype, shape], ...]`). Only plain numeric dtypes are accepted, and the
 byte count must match: nothing is ever unpickled or evaluated. Anything that is not plain data
 travels as a reference number.
+
+The worker runs the student's code in its own process, so that code can write to the reply channel
+itself. The trusted side therefore reads every message from the worker against `ReplyCaps` before
+it allocates or decodes anything: the JSON frame's declared length, then its counts of values,
+nesting and string lengths (from the bytes alone), then the arrays' declared sizes, and each array
+frame's length against what its header declared; bodies are read in bounded chunks, each under the
+call's deadline, so a frame that promises more than it sends fails at the deadline, having cost only
+what it sent. Every request carries a sequence number that its replies repeat: a reply to another
+request, or anything sent between requests, fails the call as unreadable and the worker is replaced.
 """
 
 from __future__ import annotations
@@ -23,14 +32,39 @@ import re
 import struct
 import sys
 
-MAX_FRAME = 256 * 2**20
+MAX_FRAME = 256 * 2**20   # a frame of a request: the trusted side's own data
 MAX_DEPTH = 20
 ARRAY_KINDS = "biufc"   # bool, integers, floats, complex: plain numbers only, never objects
 MAX_NDIM = 32
+CHUNK = 2**20             # the most read from a channel at once
 
 
 class WireError(Exception):
     """A malformed or oversized message."""
+
+
+class ReplyCaps:
+    """The most one message from the worker may hold. The largest honest reply of the five solution
+    notebooks' checks is 3.3 KB (2.5 KB of JSON, 121 values, 3 arrays, 9 levels of JSON nesting, a
+    176-character string): each cap leaves orders of magnitude above that, and bounds what an
+    answer can make the trusted side allocate (the arrays, plus some tens of MB for the JSON's values)."""
+
+    def __init__(self, message_bytes: int = 2**20, total_bytes: int = 64 * 2**20, arrays: int = 10_000,
+                 values: int = 100_000, depth: int = 2 * MAX_DEPTH + 8, string: int = 65_536,
+                 shown: int = 100_000):
+        self.message_bytes = message_bytes   # the JSON frame
+        self.total_bytes = total_bytes       # every frame of the message together
+        self.arrays = arrays                 # array frames
+        self.values = values                 # JSON values (numbers, strings, lists, objects)
+        self.depth = depth                   # JSON nesting (a value nests two levels per list or tuple)
+        self.string = string                 # bytes of one JSON string
+        # Numbers numpy's repr would print of all the arrays together (each array of up to 1000 in
+        # full, of a larger one up to 6 per axis): a check's `f"{value!r:.60}"` of a list of 10,000
+        # arrays of 800 numbers, or of one array of 10 axes, would otherwise take minutes.
+        self.shown = shown
+
+    def as_config(self) -> dict:
+        return dict(vars(self))
 
 
 ADDRESS = re.compile(r"\bat 0x[0-9a-fA-F]+")
@@ -47,12 +81,19 @@ def not_provided(module: str) -> str:
     return f"your answer imports {module}, which grading does not provide"
 
 
-def write_message(fd: int, message: dict, arrays: list, wait=None) -> None:
-    """`wait(fd, "w")`, if given, runs before each write: the trusted side's deadline."""
+def encode_frames(message: dict, arrays: list) -> list:
+    """The frames of one message: its JSON, then each array's raw bytes."""
     message["arrays"] = [[arr.dtype.str, list(arr.shape)] for arr in arrays]
-    frames = [json.dumps(message, allow_nan=True).encode("utf-8")] + [arr.tobytes() for arr in arrays]
-    data = b"".join(struct.pack(">I", len(f)) + f for f in frames)
-    view = memoryview(data)
+    return [json.dumps(message, allow_nan=True).encode("utf-8")] + [arr.tobytes() for arr in arrays]
+
+
+def write_frames(fd: int, frames: list, wait=None) -> None:
+    """`wait(fd, "w")`, if given, runs before each write: the trusted side's deadline."""
+    parts = []
+    for frame in frames:
+        parts += [struct.pack(">I", len(frame)), frame]
+    view = memoryview(b"".join(parts))
+    del parts
     while view:
         if wait:
             wait(fd, "w")
@@ -63,67 +104,190 @@ def write_message(fd: int, message: dict, arrays: list, wait=None) -> None:
         view = view[n:]
 
 
+def write_message(fd: int, message: dict, arrays: list, wait=None) -> None:
+    write_frames(fd, encode_frames(message, arrays), wait)
+
+
+_ESCAPED = re.compile(rb"\\.", re.S)
+_STRING = re.compile(rb'"[^"]*"')
+_INNERMOST = re.compile(rb"\[\]|\{\}")
+_NOT_BRACKETS = bytes(sorted(set(range(256)) - set(b"[]{}")))
+
+
+def json_refusal(data, caps: ReplyCaps) -> str | None:
+    """Why a JSON text exceeds the caps, found from its bytes with a few linear scans, before it is
+    parsed (nothing is allocated per value); None if it does not."""
+    if len(data) > caps.message_bytes:
+        return f"a message of {len(data)} bytes (the limit is {caps.message_bytes})"
+    text = _ESCAPED.sub(b"__", data)   # an escaped quote no longer ends a string; lengths stay
+    longest = max((m.end() - m.start() - 2 for m in _STRING.finditer(text)), default=0)
+    if longest > caps.string:
+        return f"a string of {longest} bytes (the limit is {caps.string})"
+    bare = _STRING.sub(b"0", text)    # each string one value, and no bracket inside one counts
+    values = 1 + bare.count(b",") + bare.count(b"[") + bare.count(b"{")
+    if values > caps.values:
+        return f"about {values} values (the limit is {caps.values})"
+    brackets, depth = bare.translate(None, _NOT_BRACKETS), 0
+    while brackets:   # each pass removes the innermost pairs: the passes count the nesting
+        if depth >= caps.depth:
+            return f"values nested more than {caps.depth} levels deep"
+        inner = _INNERMOST.sub(b"", brackets)
+        if len(inner) == len(brackets):
+            return "a message that is not JSON (unbalanced brackets)"
+        brackets, depth = inner, depth + 1
+    return None
+
+
+def layout_refusal(json_bytes: int, layouts: list, caps: ReplyCaps) -> str | None:
+    """Why a message's declared arrays, (dtype, shape, byte count) each, exceed the caps; None if
+    they do not."""
+    if len(layouts) > caps.arrays:
+        return f"{len(layouts)} arrays (the limit is {caps.arrays})"
+    total = json_bytes + sum(nbytes for _, _, nbytes in layouts)
+    if total > caps.total_bytes:
+        return f"{total} bytes in all (the limit is {caps.total_bytes})"
+    shown = sum(_numbers_shown(shape) for _, shape, _ in layouts)
+    if shown > caps.shown:
+        return f"arrays that would print {shown} numbers (the limit is {caps.shown})"
+    return None
+
+
+def _numbers_shown(shape) -> int:
+    """How many numbers numpy's default printing shows of an array of this shape."""
+    size = 1
+    for n in shape:
+        size *= n
+    if size <= 1000:
+        return size
+    shown = 1
+    for n in shape:
+        shown *= min(n, 6)
+    return shown
+
+
 class Reader:
     """Reads frames from a file descriptor through a buffer: one read for a whole small message,
-    not one per length prefix and body."""
+    not one per length prefix and body; at most CHUNK bytes at a time, so what is held is what
+    arrived, never what a length prefix promised."""
 
     def __init__(self, fd: int):
         self.fd = fd
         self.buffer = bytearray()
+        self.midway = False   # a message has begun to arrive and is not complete
 
-    def read_exactly(self, n: int, wait=None) -> bytes:
+    def read_exactly(self, n: int, wait=None) -> bytearray:
         while len(self.buffer) < n:
             if wait:
                 wait(self.fd, "r")
+            want = 1 << 16 if n <= 1 << 16 else min(n - len(self.buffer), CHUNK)
             try:
-                chunk = os.read(self.fd, max(1 << 16, n - len(self.buffer)))
+                chunk = os.read(self.fd, want)
             except BlockingIOError:
                 continue
             if not chunk:
                 raise EOFError("the other side closed the channel")
             self.buffer += chunk
-        data = bytes(self.buffer[:n])
+        if len(self.buffer) == n:   # a large frame is read to its end exactly: handed over, not copied
+            data, self.buffer = self.buffer, bytearray()
+            return data
+        data = self.buffer[:n]
         del self.buffer[:n]
         return data
 
-    def frame(self, wait=None) -> bytes:
+    def frame(self, wait=None, limit: int = MAX_FRAME, exact: int | None = None) -> bytearray:
+        """One frame's body, after checking the length its prefix gives against `limit` (or the
+        `exact` length its message declared) before reading any of it."""
         (size,) = struct.unpack(">I", self.read_exactly(4, wait))
-        if size > MAX_FRAME:
-            raise WireError(f"a frame of {size} bytes (the limit is {MAX_FRAME})")
+        self.midway = True
+        if exact is not None and size != exact:
+            raise WireError(f"a frame of {size} bytes where the message declared {exact}")
+        if size > limit:
+            raise WireError(f"a frame of {size} bytes (the limit is {limit})")
         return self.read_exactly(size, wait)
 
+    def pending(self) -> bool:
+        """Whether anything has arrived that nobody asked for (a message between requests)."""
+        if self.buffer:
+            return True
+        import select
 
-def read_message(reader: Reader, wait=None) -> tuple[dict, list]:
-    """`wait(fd, "r")`, if given, runs before each read: the trusted side's deadline."""
+        return bool(select.select([self.fd], [], [], 0)[0])
+
+
+def read_message(reader: Reader, wait=None, caps: ReplyCaps | None = None, check=None) -> tuple[dict, list]:
+    """`wait(fd, "r")`, if given, runs before each read: the trusted side's deadline. With `caps`
+    (the trusted side reading the worker), every size is checked before anything is read or parsed;
+    `check(message)`, if given, runs on the JSON before any array is read (it raises to refuse)."""
+    reader.midway = False
+    if caps is None:
+        message = _parse(reader.frame(wait))
+        layouts = [_layout(spec) for spec in _specs(message)]
+        arrays = [_array(layout, reader.frame(wait)) for layout in layouts]
+    else:
+        body = reader.frame(wait, caps.message_bytes)
+        why = json_refusal(body, caps)
+        if why:
+            raise WireError(why)
+        message = _parse(body)
+        if check:
+            check(message)
+        specs = _specs(message)
+        if len(specs) > caps.arrays:
+            raise WireError(f"{len(specs)} arrays (the limit is {caps.arrays})")
+        layouts = [_layout(spec) for spec in specs]
+        why = layout_refusal(len(body), layouts, caps)
+        if why:
+            raise WireError(why)
+        arrays = [_array(layout, reader.frame(wait, exact=layout[2])) for layout in layouts]
+    reader.midway = False
+    return message, arrays
+
+
+def _parse(body) -> dict:
     try:
-        message = json.loads(reader.frame(wait).decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise WireError(f"a message that is not JSON ({exc})") from None
-    if not isinstance(message, dict) or not isinstance(message.get("arrays", []), list):
+        message = json.loads(body)
+    except (UnicodeDecodeError, ValueError, RecursionError) as exc:   # ValueError: JSON's, and int digits
+        raise WireError(f"a message that is not JSON ({str(exc)[:100]})") from None
+    if not isinstance(message, dict):
         raise WireError("a message that is not a JSON object")
-    return message, [_array(spec, reader.frame(wait)) for spec in message.get("arrays", [])]
+    return message
 
 
-def _array(spec, data: bytes):
-    """A numeric array from its raw bytes, after checking its dtype, shape and size."""
+def _specs(message: dict) -> list:
+    specs = message.get("arrays", [])
+    if not isinstance(specs, list):
+        raise WireError("a message that is not a JSON object")
+    return specs
+
+
+def _layout(spec):
+    """(dtype, shape, byte count) of a declared array, after checking its dtype and shape."""
     import numpy as np
 
     try:
         dtype_str, shape = spec
         dtype = np.dtype(dtype_str) if isinstance(dtype_str, str) and len(dtype_str) <= 4 else None
     except (TypeError, ValueError):
-        dtype = None
+        dtype = shape = None
     if dtype is None or dtype.kind not in ARRAY_KINDS or dtype.fields is not None or dtype.subdtype is not None:
-        raise WireError(f"an array of dtype {spec!r:.40} (only numbers travel)")
+        raise WireError(f"an array of dtype {str(spec)[:40]} (only numbers travel)")
     if not (isinstance(shape, list) and len(shape) <= MAX_NDIM
             and all(type(n) is int and 0 <= n <= MAX_FRAME for n in shape)):
-        raise WireError(f"an array of shape {shape!r:.40}")
+        raise WireError(f"an array of shape {str(shape)[:40]}")
     count = 1
     for n in shape:
         count *= n
-    if count * dtype.itemsize != len(data):
+    return dtype, shape, count * dtype.itemsize
+
+
+def _array(layout, data):
+    """A numeric array from its raw bytes (a bytearray: the array is writable, nothing is copied)."""
+    import numpy as np
+
+    dtype, shape, nbytes = layout
+    if nbytes != len(data):
         raise WireError(f"an array of {len(data)} bytes for shape {shape} and dtype {dtype}")
-    return np.frombuffer(bytearray(data), dtype=dtype).reshape(shape)
+    return np.frombuffer(data, dtype=dtype).reshape(shape)
 
 
 class Codec:
@@ -135,7 +299,7 @@ class Codec:
         import numpy as np
 
         if depth > MAX_DEPTH:
-            return {"t": "opaque", "desc": "a structure nested too deeply"}
+            raise WireError(f"values nested more than {MAX_DEPTH} levels deep")
         if value is None or isinstance(value, (bool, str)):
             return value
         if isinstance(value, int) and type(value) in (int, bool):
@@ -155,23 +319,35 @@ class Codec:
         return self.encode_other(value, arrays)
 
     def decode(self, tree, arrays: list, depth: int = 0):
+        """Plain data from what `encode` made; anything else is a WireError (or a KeyError,
+        TypeError, ValueError on a malformed message), never a half-built value."""
         if depth > MAX_DEPTH:
-            raise WireError("a structure nested too deeply")
-        if tree is None or isinstance(tree, (bool, int, float, str)):
+            raise WireError(f"values nested more than {MAX_DEPTH} levels deep")
+        if tree is None or type(tree) in (bool, int, float, str):
             return tree
-        if isinstance(tree, list):
+        if type(tree) is not dict:
             raise WireError("a bare list")
         kind = tree.get("t")
         if kind == "nd":
-            arr = arrays[tree["i"]]
+            i = tree["i"]
+            if type(i) is not int or not 0 <= i < len(arrays):
+                raise WireError("a reference to an array that was not sent")
+            arr = arrays[i]
             return arr[()] if tree.get("scalar") else arr
         if kind == "float":
+            if type(tree["v"]) is not str:
+                raise WireError("a number that is not one")
             return float(tree["v"])
-        if kind in ("list", "tuple"):
-            items = [self.decode(v, arrays, depth + 1) for v in tree["v"]]
+        if kind in ("list", "tuple", "dict"):
+            items = tree["v"]
+            if type(items) is not list:
+                raise WireError(f"a {kind} that is not one")
+            if kind == "dict":
+                if not all(type(kv) is list and len(kv) == 2 and type(kv[0]) in (str, int) for kv in items):
+                    raise WireError("a dict that is not one")
+                return {k: self.decode(v, arrays, depth + 1) for k, v in items}
+            items = [self.decode(v, arrays, depth + 1) for v in items]
             return items if kind == "list" else tuple(items)
-        if kind == "dict":
-            return {k: self.decode(v, arrays, depth + 1) for k, v in tree["v"]}
         return self.decode_other(tree, arrays)
 
     def encode_other(self, value, arrays):
@@ -356,7 +532,11 @@ class WorkerCodec(Codec):
             kind = "function"
         else:
             kind = "object"
-        name = getattr(value, "__name__", type(value).__name__)
+        # A property that raises (anything but AttributeError) makes the value unreadable: `send`
+        # reports that to the trusted side in place of the reply.
+        name = getattr(value, "__name__", None)
+        if name is None:
+            name = type(value).__name__
         return {"t": "ref", "id": self.worker.keep(value), "kind": kind,
                 "name": name if isinstance(name, str) else "?"}
 
@@ -386,8 +566,10 @@ MAX_WARNINGS = 20
 
 
 class Worker:
-    def __init__(self, rfd: int, wfd: int, bindings: dict | None = None):
+    def __init__(self, rfd: int, wfd: int, bindings: dict | None = None, caps: dict | None = None):
         self.reader, self.wfd = Reader(rfd), wfd
+        self.caps = ReplyCaps(**(caps or {}))   # what the trusted side accepts: larger is refused here
+        self.seq = None                          # the sequence number of the request being answered
         self.objects: dict[int, object] = {}
         self.codec = WorkerCodec(self)
         self.namespace = {"__name__": "__main__", "__builtins__": __builtins__}
@@ -403,13 +585,31 @@ class Worker:
         return key
 
     def send(self, message: dict, value_fields: dict) -> None:
-        if self.warned and message.get("op") in ("ok", "error"):
+        """A reply (or a callback) to the request being answered. A reply that cannot be encoded (a
+        property raised while it was described, values nested too deep) or that the trusted side
+        would refuse (over its caps) is sent as "unreadable", with the reason: one small message."""
+        reply = message.get("op") in ("ok", "error")
+        message["seq"] = self.seq
+        if self.warned and reply:
             message["warnings"] = sorted(self.warned)[:MAX_WARNINGS]
             self.warned = set()
-        arrays: list = []
-        for name, value in value_fields.items():
-            message[name] = self.codec.encode(value, arrays)
-        write_message(self.wfd, message, arrays)
+        try:
+            arrays: list = []
+            for name, value in value_fields.items():
+                message[name] = self.codec.encode(value, arrays)
+            frames = encode_frames(message, arrays)
+            layouts = [(None, arr.shape, arr.nbytes) for arr in arrays]
+            del arrays
+            why = layout_refusal(len(frames[0]), layouts, self.caps) or json_refusal(frames[0], self.caps)
+        except WireError as exc:   # the codec's own words (nesting too deep)
+            why = str(exc)
+        except BaseException as exc:  # noqa: BLE001 - whatever the student's object raised
+            why = f"{_type_name(exc)} while it was being read"
+        if why:
+            if not reply:
+                raise CallbackFailed(f"the arguments could not be sent to the grader: {why}")
+            frames = encode_frames({"op": "unreadable", "seq": self.seq, "why": why[:200]}, [])
+        write_frames(self.wfd, frames)
 
     def callback(self, cb_id: int, name: str):
         def trusted_function(*args, **kwargs):
@@ -432,15 +632,33 @@ class Worker:
                 continue
             if op == "exit":
                 os._exit(0)
+            outer, self.seq = self.seq, message.get("seq")
             try:
-                with self.watching():
-                    result, extra = self.handle(op, message, arrays)
-                if op == "load":
-                    self.warned = set()   # loading is not the graded call: its warnings are not reported
-                self.send({"op": "ok"}, {"value": result, **extra})
-            except BaseException as exc:  # the student's code raised (SystemExit and friends included)
-                self.send({"op": "error", "type": type(exc).__name__, "builtin": _is_builtin(exc),
-                           "message": self.explain(exc)[:500], "line": _student_line(exc)}, {})
+                try:
+                    with self.watching():
+                        result, extra = self.handle(op, message, arrays)
+                    if op == "load":
+                        self.warned = set()   # loading is not the graded call: its warnings are not reported
+                    self.send({"op": "ok"}, {"value": result, **extra})
+                except BaseException as exc:  # the student's code raised (SystemExit and friends included)
+                    self.send(self.describe(exc), {})
+            finally:
+                self.seq = outer
+
+    def describe(self, exc: BaseException) -> dict:
+        """The error reply for the student's exception; one whose name or text cannot be read (a
+        raising __str__, a metaclass property) is still described, as far as it can be."""
+        try:
+            text = str(self.explain(exc))
+            text = text[:500] if type(text) is str else "(an exception whose message could not be read)"
+        except BaseException:  # noqa: BLE001
+            text = "(an exception whose message could not be read)"
+        try:
+            line = _student_line(exc)
+        except BaseException:  # noqa: BLE001
+            line = ""
+        return {"op": "error", "type": _type_name(exc), "builtin": _is_builtin(exc), "message": text,
+                "line": line if type(line) is str else ""}
 
     @contextlib.contextmanager
     def watching(self):
@@ -496,7 +714,8 @@ class Worker:
                     with contextlib.redirect_stdout(_Discard()), contextlib.redirect_stderr(_Discard()):
                         exec(compile(source, f"<{label}>", "exec"), self.namespace)
                 except BaseException as exc:
-                    failed.append([label, f"{type(exc).__name__}: {self.explain(exc)[:200]}"])
+                    described = self.describe(exc)
+                    failed.append([label, f"{described['type']}: {described['message'][:200]}"])
             return failed, {}
         if op == "lookup":
             name = message["name"]
@@ -597,10 +816,16 @@ def _changed(before: dict, args, kwargs) -> list:
     return changed
 
 
+def _type_name(obj) -> str:
+    """The name of obj's class, read from the class itself (a metaclass cannot substitute one)."""
+    name = type.__dict__["__name__"].__get__(type(obj))
+    return name if type(name) is str else "object"
+
+
 def _is_builtin(exc: BaseException) -> bool:
     import builtins
 
-    return getattr(builtins, type(exc).__name__, None) is type(exc)
+    return getattr(builtins, _type_name(exc), None) is type(exc)
 
 
 def _student_line(exc: BaseException) -> str:
@@ -610,13 +835,29 @@ def _student_line(exc: BaseException) -> str:
     return frames[-1].line.strip() if frames and frames[-1].line else ""
 
 
+def _read_config() -> dict:
+    """The configuration arrives on standard input, which then becomes /dev/null: the channel's
+    descriptor numbers are in neither the arguments nor the environment."""
+    data = bytearray()
+    while True:
+        chunk = os.read(0, 1 << 16)
+        if not chunk:
+            break
+        data += chunk
+    null = os.open(os.devnull, os.O_RDONLY)
+    os.dup2(null, 0)
+    os.close(null)
+    return json.loads(data)
+
+
 def main() -> None:
-    config = json.loads(sys.argv[1])
+    config = _read_config()
     sys.path[:0] = config["path"]
     rfd, wfd = config["fds"]
     applied = lock_down(config)
     sys.unraisablehook = _unraisable
-    worker = Worker(rfd, wfd, config.get("bindings"))
+    worker = Worker(rfd, wfd, config.get("bindings"), config.get("caps"))
+    del config
     worker.send({"op": "ready", "applied": applied}, {})
     worker.serve()
 
