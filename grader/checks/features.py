@@ -18,7 +18,7 @@ from ..course import Param
 from ..outcome import CheckContext, Failure
 from ..reference import features as ref
 from .calls import require_callable
-from .problems import fmt
+from .problems import brief, fmt
 from .properties import each_holds_for_all, finite_floats, float_arrays
 from .registry import BasicCase, check
 
@@ -1211,7 +1211,7 @@ def extract_features_properties(fn, ctx: CheckContext):
 
 def _experiment_answer(answer) -> tuple[tuple[str, ...], float, float]:
     if not isinstance(answer, (tuple, list)) or len(answer) != 3:
-        raise Failure("(feature names, learning rate, reg)", f"{answer!r:.60}", "set the three variables of the cell")
+        raise Failure("(feature names, learning rate, reg)", f"{brief(answer, 60)}", "set the three variables of the cell")
     names, lr, reg = answer
     if names is None or lr is None or reg is None:
         raise Failure("your choice of features, learning rate and reg", "None (not answered)",
@@ -1219,16 +1219,16 @@ def _experiment_answer(answer) -> tuple[tuple[str, ...], float, float]:
     if isinstance(names, str):
         names = [names]
     if not isinstance(names, (list, tuple)) or not names:
-        raise Failure(f"a non-empty list of names from {list(ref.FEATURE_NAMES)}", f"{names!r:.60}")
+        raise Failure(f"a non-empty list of names from {list(ref.FEATURE_NAMES)}", f"{brief(names, 60)}")
     bad = [n for n in names if not isinstance(n, str) or n.strip().lower() not in ref.FEATURE_NAMES]
     if bad:
-        raise Failure(f"names from {list(ref.FEATURE_NAMES)}", f"{bad!r:.60}", "spell the names as in the list")
+        raise Failure(f"names from {list(ref.FEATURE_NAMES)}", f"{brief(bad, 60)}", "spell the names as in the list")
     numbers = []
     for what, value, strict in (("the learning rate", lr, True), ("reg", reg, False)):
         try:
             v = float(value)
         except (TypeError, ValueError):
-            raise Failure(f"{what} as a number", f"{value!r:.40}") from None
+            raise Failure(f"{what} as a number", f"{brief(value, 40)}") from None
         if not math.isfinite(v) or v < 0 or (strict and v == 0):
             raise Failure(f"{what} {'> 0' if strict else '>= 0'}", f"{v!r}")
         numbers.append(v)

@@ -20,7 +20,7 @@ from ..course import Param
 from ..outcome import CheckContext, Failure
 from ..reference import gradients as ref
 from .calls import require_callable
-from .problems import fmt
+from .problems import brief, fmt
 from .properties import each_holds_for_all, finite_floats
 from .questions import Choice, Number, register_questions
 from .registry import BasicCase, check
@@ -49,7 +49,7 @@ def _as_gradient(out, shape: tuple[int, ...]) -> np.ndarray:
         try:
             out = np.asarray(out, dtype=np.float64)
         except (TypeError, ValueError):
-            raise Failure(what, f"{type(out).__name__} {out!r:.60}") from None
+            raise Failure(what, f"{type(out).__name__} {brief(out, 60)}") from None
     if out.shape != shape:
         cause = "the gradient has one entry per entry of x: grad = np.zeros(x.shape), then grad[ix] = ... for every index ix"
         if out.size == math.prod(shape):
@@ -356,7 +356,7 @@ def _rel(fn, x, y) -> float:
     try:
         return float(np.asarray(out, dtype=np.float64).reshape(()))
     except (TypeError, ValueError):
-        raise Failure("one number", f"{type(out).__name__} {out!r:.60}",
+        raise Failure("one number", f"{type(out).__name__} {brief(out, 60)}",
                       "did you forget the `return`?" if out is None else "") from None
 
 
@@ -520,12 +520,12 @@ def _gcs(fn, f, x, analytic, num_checks: int, seed) -> np.ndarray:
     if out is None:
         raise Failure(what, "None", "return the list of relative errors, one per checked entry")
     if np.ndim(out) == 0:
-        raise Failure(what, f"one number {out!r:.40}",
+        raise Failure(what, f"one number {brief(out, 40)}",
                       "return every error it measured (a list of num_checks numbers), not their mean or maximum")
     try:
         arr = np.asarray(out, dtype=np.float64)
     except (TypeError, ValueError):
-        raise Failure(what, f"{type(out).__name__} {out!r:.60}") from None
+        raise Failure(what, f"{type(out).__name__} {brief(out, 60)}") from None
     if arr.ndim != 1 or arr.size != num_checks:
         raise Failure(what, f"shape {arr.shape}", "one relative error per checked entry: num_checks of them")
     return arr

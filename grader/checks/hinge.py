@@ -7,7 +7,7 @@ import numpy as np
 from ..outcome import CheckContext, Failure
 from ..reference.losses import hinge_losses
 from .calls import as_array, require_callable
-from .problems import LECTURE_HINGE_LOSSES, LECTURE_LABELS, LECTURE_SCORES, fmt
+from .problems import LECTURE_HINGE_LOSSES, LECTURE_LABELS, LECTURE_SCORES, brief, fmt
 from .properties import each_holds_for_all, scored_examples
 from .registry import BasicCase, check
 
@@ -16,7 +16,7 @@ def _call(fn, scores, y) -> np.ndarray:
     require_callable(fn, "multiclass_hinge_loss")
     out = fn(scores.copy(), y.copy())
     if np.ndim(out) == 0:
-        raise Failure(f"per-example losses of shape ({len(y)},)", f"one number {out!r:.40}",
+        raise Failure(f"per-example losses of shape ({len(y)},)", f"one number {brief(out, 40)}",
                       "return the vector of losses L_i, one per example; the mean comes later")
     return as_array(out, (len(y),), "the per-example losses")
 

@@ -31,7 +31,7 @@ from ..outcome import CheckContext, Failure
 from ..reference import losses as ref_losses
 from ..reference import optimization as ref
 from .calls import as_array, as_scalar, require_callable, trusted_names
-from .problems import random_problem
+from .problems import brief, random_problem
 from .properties import each_holds_for_all
 from .registry import BasicCase, check
 
@@ -82,7 +82,7 @@ def basic_case(checked: str, salt: int):
 
 def require_class(answer, name: str) -> None:
     if not isinstance(answer, type):
-        raise Failure(f"`{name}` to be a class", f"{type(answer).__name__} {answer!r:.60}",
+        raise Failure(f"`{name}` to be a class", f"{type(answer).__name__} {brief(answer, 60)}",
                       f"define `class {name}` in its answer cell and run that cell")
 
 
@@ -97,7 +97,7 @@ def _history(value, num_iters: int, what: str = "the loss history") -> np.ndarra
     try:
         arr = np.asarray(value, dtype=np.float64)
     except (TypeError, ValueError):
-        raise Failure(f"{what}: a list of {num_iters} numbers", f"{type(value).__name__} {value!r:.60}",
+        raise Failure(f"{what}: a list of {num_iters} numbers", f"{type(value).__name__} {brief(value, 60)}",
                       "append the loss (a number) once per iteration: loss_history.append(loss)") from None
     if arr.ndim != 1:
         raise Failure(f"{what}: a flat list of {num_iters} numbers", f"an array of shape {arr.shape}",
@@ -215,7 +215,7 @@ def _tries_cause(bowl: Bowl, num_tries: int) -> str:
 def _call_random_search(fn, bowl: Bowl, dim: int, num_classes: int, num_tries: int, rng):
     out = fn(bowl, dim, num_classes, num_tries, rng)
     if not isinstance(out, (tuple, list)) or len(out) != 2:
-        raise Failure("a tuple (best_W, best_loss)", f"{type(out).__name__} {out!r:.60}",
+        raise Failure("a tuple (best_W, best_loss)", f"{type(out).__name__} {brief(out, 60)}",
                       "return both the best W and its loss: `return best_W, best_loss`")
     W = as_array(out[0], (dim, num_classes), "best_W")
     return W, as_scalar(out[1], "best_loss")
@@ -349,7 +349,7 @@ def random_search_random(fn, ctx: CheckContext):
 def _call_gd(fn, bowl: Bowl, W0: np.ndarray, lr: float, num_iters: int):
     out = fn(bowl, W0, lr, num_iters)
     if not isinstance(out, (tuple, list)) or len(out) != 2:
-        raise Failure("a tuple (W, loss_history)", f"{type(out).__name__} {out!r:.60}",
+        raise Failure("a tuple (W, loss_history)", f"{type(out).__name__} {brief(out, 60)}",
                       "return the final W and the list of losses: `return W, loss_history`")
     return as_array(out[0], W0.shape, "W"), out[1]
 
@@ -523,7 +523,7 @@ def _call_sample(fn, data: IndexedData, batch_size: int, rng):
                       f"ValueError: {exc}", "batch_size may be larger than N: sample the indices with replacement, "
                       "np.random.choice(N, batch_size) (replace=True, the default)") from None
     if not isinstance(out, (tuple, list)) or len(out) != 2:
-        raise Failure("a tuple (X_batch, y_batch)", f"{type(out).__name__} {out!r:.60}",
+        raise Failure("a tuple (X_batch, y_batch)", f"{type(out).__name__} {brief(out, 60)}",
                       "return both: `return X_batch, y_batch`")
     d = data.X.shape[1]
     X_batch, y_batch = np.asarray(out[0]), np.asarray(out[1])
@@ -1003,7 +1003,7 @@ def PREDICT_BASIC(cls, ctx: CheckContext) -> None:
         cause = "the predicted class is the one with the highest score, np.argmax(X.dot(self.W), axis=1)"
         if labels.shape == want.shape and np.array_equal(labels, np.argmin(X @ W, axis=1)):
             cause = "these are the lowest scores: predict the class with the highest score, np.argmax"
-        raise Failure(f"the labels {want.tolist()}", f"{labels.ravel()[:6].tolist()!r:.60}"
+        raise Failure(f"the labels {want.tolist()}", f"{brief(labels.ravel()[:6].tolist(), 60)}"
                       + ("" if labels.shape == want.shape else f" (shape {labels.shape})"), cause)
 
 
@@ -1041,7 +1041,7 @@ def linear_classifier_predict(cls, ctx: CheckContext):
         labels = predict(W, X)
         want = np.argmax(p.X @ p.W, axis=1)
         if labels.shape != (1,) or labels[0] != want[0]:
-            raise Failure(f"[{want[0]}] for one example (N = 1, C = 2)", f"{labels.tolist()!r:.60}",
+            raise Failure(f"[{want[0]}] for one example (N = 1, C = 2)", f"{brief(labels.tolist(), 60)}",
                           "np.argmax(X.dot(self.W), axis=1) works for any N")
 
     yield ctx.run("returns integer labels of shape (N,)", dtype_shape)
@@ -1072,7 +1072,7 @@ def _subclass_loss(name: str, function: str, reference, other, other_name: str):
                 with trusted_names(getattr(cls, "loss", None), PASTED_LOSSES):
                     out = obj.loss(p.X.copy(), p.y.copy(), reg)
                 if not isinstance(out, (tuple, list)) or len(out) != 2:
-                    raise Failure("a tuple (loss, dW)", f"{type(out).__name__} {out!r:.60}",
+                    raise Failure("a tuple (loss, dW)", f"{type(out).__name__} {brief(out, 60)}",
                                   "return what the vectorized loss returns: `return loss, dW`")
                 loss = as_scalar(out[0], "the loss")
                 dW = as_array(out[1], p.W.shape, "dW")
@@ -1130,11 +1130,11 @@ def _positive(value, name: str, allow_zero: bool) -> float:
     if value is None:
         raise Failure(f"a number for {name}", "None (not answered)", "replace None with the value you chose and run the cell")
     if isinstance(value, bool):
-        raise Failure(f"a number for {name}", repr(value))
+        raise Failure(f"a number for {name}", brief(value, 60))
     try:
         number = float(value)
     except (TypeError, ValueError):
-        raise Failure(f"a number for {name}", f"{type(value).__name__} {value!r:.40}") from None
+        raise Failure(f"a number for {name}", f"{type(value).__name__} {brief(value, 40)}") from None
     if not math.isfinite(number) or number < 0 or (number == 0 and not allow_zero):
         raise Failure(f"{name} {'>= 0' if allow_zero else '> 0'}", f"{number!r}")
     return number
@@ -1154,7 +1154,7 @@ TUNING_PARAMS = {
 
 def _tuning_values(answer) -> tuple[float, float]:
     if not isinstance(answer, (tuple, list)) or len(answer) != 2:
-        raise Failure("(best_learning_rate, best_reg)", f"{answer!r:.60}")
+        raise Failure("(best_learning_rate, best_reg)", f"{brief(answer, 60)}")
     return _positive(answer[0], "best_learning_rate", False), _positive(answer[1], "best_reg", True)
 
 

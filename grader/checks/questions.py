@@ -9,6 +9,7 @@ import math
 from dataclasses import dataclass
 
 from ..outcome import CheckContext, Failure
+from .problems import brief
 from .registry import check
 
 
@@ -46,7 +47,7 @@ def _expect_number(spec: Number, answer, rel: float, name: str) -> None:
     try:
         value = float(answer)
     except (TypeError, ValueError):
-        raise Failure(f"a number for {name}", f"{type(answer).__name__} {answer!r:.40}") from None
+        raise Failure(f"a number for {name}", f"{type(answer).__name__} {brief(answer, 40)}") from None
     if math.isinf(spec.value):
         ok = value == spec.value
     else:
@@ -57,7 +58,7 @@ def _expect_number(spec: Number, answer, rel: float, name: str) -> None:
 
 def _expect_choice(spec: Choice, answer, name: str) -> None:
     if not isinstance(answer, str) or answer.strip().upper() not in {"A", "B", "C", "D"}:
-        raise Failure(f"one letter for {name}", f"{answer!r:.40}", "answer with the letter of your choice, e.g. \"A\"")
+        raise Failure(f"one letter for {name}", f"{brief(answer, 40)}", "answer with the letter of your choice, e.g. \"A\"")
     if answer.strip().upper() != spec.letter:
         raise Failure(spec.letter, answer.strip().upper(), spec.why)
 
@@ -68,7 +69,7 @@ def _question_check(name: str, spec):
         if isinstance(spec, tuple):
             if not isinstance(answer, (tuple, list)) or len(answer) != len(spec):
                 def wrong_count():
-                    raise Failure(f"{len(spec)} answers", f"{answer!r:.60}")
+                    raise Failure(f"{len(spec)} answers", f"{brief(answer, 60)}")
                 yield ctx.run(f"{name}: {len(spec)} answers", wrong_count, weight=len(spec))
                 return
             for i, (part, value) in enumerate(zip(spec, answer)):

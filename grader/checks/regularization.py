@@ -22,7 +22,7 @@ from ..outcome import CheckContext, Failure
 from ..reference import losses as ref_losses
 from ..reference import regularization as ref
 from .calls import require_callable, trusted_names
-from .problems import fmt
+from .problems import brief, fmt
 from .properties import each_holds_for_all, finite_floats, float_arrays, regs
 from .registry import BasicCase, check
 
@@ -37,7 +37,7 @@ def _scalar(value, what: str) -> float:
     try:
         return float(np.asarray(value, dtype=np.float64).reshape(()))
     except (TypeError, ValueError):
-        raise Failure(f"{what} as a number", f"{type(value).__name__} {value!r:.60}") from None
+        raise Failure(f"{what} as a number", f"{type(value).__name__} {brief(value, 60)}") from None
 
 
 def _array(value, shape: tuple[int, ...], what: str, cause: str) -> np.ndarray:
@@ -56,7 +56,7 @@ def _array(value, shape: tuple[int, ...], what: str, cause: str) -> np.ndarray:
 
 def _pair(out, first: str, second: str, shape: tuple[int, ...]) -> tuple[float, np.ndarray]:
     if not isinstance(out, (tuple, list)) or len(out) != 2:
-        raise Failure(f"a tuple ({first}, {second})", f"{type(out).__name__} {out!r:.60}",
+        raise Failure(f"a tuple ({first}, {second})", f"{type(out).__name__} {brief(out, 60)}",
                       f"return both the value and its gradient: `return {first}, {second}`")
     return _scalar(out[0], first), _array(out[1], shape, second, f"{second} has one entry per weight: the shape of W")
 
@@ -750,11 +750,11 @@ def _expect_number(answer, value: float, what: str, why: str, rel: float) -> Non
     if answer is None:
         raise Failure(f"a number for {what}", "None (not answered)", "replace None with your answer and run the cell")
     if isinstance(answer, (str, bytes, bool)) or np.ndim(answer) != 0:
-        raise Failure(f"a number for {what}", f"{type(answer).__name__} {answer!r:.40}", "answer with one number")
+        raise Failure(f"a number for {what}", f"{type(answer).__name__} {brief(answer, 40)}", "answer with one number")
     try:
         got = float(answer)
     except (TypeError, ValueError):
-        raise Failure(f"a number for {what}", f"{type(answer).__name__} {answer!r:.40}") from None
+        raise Failure(f"a number for {what}", f"{type(answer).__name__} {brief(answer, 40)}") from None
     if not (math.isfinite(got) and abs(got - value) <= max(1e-9, rel * abs(value))):
         raise Failure(f"{value:g}", f"{got:g}", why)
 
@@ -765,9 +765,9 @@ def l2_prefers(answer, ctx: CheckContext):
         if answer is None:
             raise Failure('"w1" or "w2"', "None (not answered)", "replace None with your answer and run the cell")
         if not isinstance(answer, str) or answer.strip().lower() not in {"w1", "w2"}:
-            raise Failure('"w1" or "w2"', f"{answer!r:.40}", 'answer with the name of the vector, as a string: "w1" or "w2"')
+            raise Failure('"w1" or "w2"', f"{brief(answer, 40)}", 'answer with the name of the vector, as a string: "w1" or "w2"')
         if answer.strip().lower() != "w2":
-            raise Failure('"w2"', repr(answer.strip()),
+            raise Failure('"w2"', brief(answer.strip(), 60),
                           "both give the score 1, but R_2(w1) = 1^2 = 1 while R_2(w2) = 4 * 0.25^2 = 0.25: "
                           "the lower penalty wins, so L2 prefers the spread-out w2")
     yield ctx.run("which of w1, w2 L2 regularization prefers", body)
@@ -778,7 +778,7 @@ def l1_penalties(answer, ctx: CheckContext):
     rel = ctx.tol.answer_rel_error
     if not isinstance(answer, (tuple, list)) or len(answer) != 2:
         def wrong_count():
-            raise Failure("2 answers (R_1(w1), R_1(w2))", f"{answer!r:.60}")
+            raise Failure("2 answers (R_1(w1), R_1(w2))", f"{brief(answer, 60)}")
         yield ctx.run("the L1 penalties of w1 and w2: 2 answers", wrong_count, weight=2)
         return
     whys = ("R_1(w1) = |1| + |0| + |0| + |0| = 1 (sum of absolute values, reg = 1)",
@@ -792,7 +792,7 @@ def l1_penalties(answer, ctx: CheckContext):
 def sparsity(answer, ctx: CheckContext):
     def body():
         if not isinstance(answer, str) or answer.strip().upper() not in {"A", "B"}:
-            raise Failure('one letter, "A" or "B"', f"{answer!r:.40}", 'answer with the letter of your choice, e.g. "A"')
+            raise Failure('one letter, "A" or "B"', f"{brief(answer, 40)}", 'answer with the letter of your choice, e.g. "A"')
         if answer.strip().upper() != "A":
             raise Failure("A", answer.strip().upper(),
                           "L2's gradient 2 * reg * w fades as w gets small, so weights shrink but stay non-zero; "
