@@ -8,7 +8,12 @@ Two kinds:
   Expected: zero on every cell of the notebook.
 - on one function (`honest_target` set): the solution everywhere, except that answer, which holds
   the attack. Expected: zero on that answer's cells, full marks on every other cell, and the
-  feedback of its cells saying what happened (`feedback`).
+  feedback of its cells saying what happened (`feedback`); for a slow but correct answer
+  (`slow`), less than full marks on its cells, within the grading-time budget.
+- on several answers (`answers` set): those answer cells replaced, the rest stubs. Expected: zero on
+  the cells of the functions in `unearned`.
+
+Each attack names its notebook (losses unless said otherwise).
 """
 
 from __future__ import annotations
@@ -30,6 +35,10 @@ class Attack:
     honest_target: str = ""             # the one answer replaced by `cheat`; the rest is the solution
     feedback: str = ""                  # text the attacked answer's test cells must show
     tamper: Callable[[nbformat.NotebookNode, Path], None] | None = None  # edits the notebook or its folder
+    notebook: str = NOTEBOOK
+    answers: tuple[tuple[str, str], ...] = ()   # (grade_id, source) of answer cells replaced, the rest stubs
+    unearned: tuple[str, ...] = ()              # functions whose cells must score 0 (with `answers`)
+    slow: bool = False                          # correct but slow: graded within the time budget
 
 
 def _test_cells(nb):
@@ -83,6 +92,62 @@ def _rename_notebook(nb, folder):
     # The real notebook is submitted under another name; a copy with every test cell emptied takes its place.
     nbformat.write(nb, folder / "losses_final.ipynb")
     _edit_test_cells(nb, folder)
+
+
+def _elastic_net_tests_first(nb, folder):
+    # The elastic net's check lends the trusted L1 and L2 to the student's namespace; graded first, it
+    # would let the student's l1/l2 keep and call them (if lent functions outlived their check).
+    tests = _test_cells(nb)
+    elastic = [c for c in tests if c.metadata["nbgrader"]["grade_id"].startswith("elastic_net_regularization-")]
+    first_l2 = next(c for c in tests if c.metadata["nbgrader"]["grade_id"].startswith("l2_regularization-"))
+    rest = [c for c in nb.cells if c not in elastic]
+    at = rest.index(first_l2)
+    nb.cells = rest[:at] + elastic + rest[at:]
+
+
+ORACLE_L2 = """import numpy as np
+_lent = {}
+
+def l2_regularization(W, reg):
+    if 'l2' in _lent:
+        return _lent['l2'](W, reg)
+    raise NotImplementedError()
+"""
+ORACLE_L1 = """def l1_regularization(W, reg):
+    if 'l1' in _lent:
+        return _lent['l1'](W, reg)
+    raise NotImplementedError()
+"""
+ORACLE_ELASTIC = """def elastic_net_regularization(W, reg, l1_ratio=0.5):
+    _lent['l1'] = globals()['l1_regularization']   # during its check: the grader's trusted L1 and L2
+    _lent['l2'] = globals()['l2_regularization']
+    R1, dR1 = l1_regularization(W, reg)
+    R2, dR2 = l2_regularization(W, reg)
+    return float(l1_ratio * R1 + (1 - l1_ratio) * R2), l1_ratio * dR1 + (1 - l1_ratio) * dR2
+"""
+SLEEPY_L2 = """import time
+import numpy as np
+
+def l2_regularization(W, reg):
+    time.sleep(3)
+    return float(reg * np.sum(W * W)), 2 * reg * W
+"""
+
+
+# The worker's reply channel is a pipe whose number student code is not told; it can still try them all.
+RAW_FRAME_WRITER = """import json, os, stat, struct, sys
+
+def _to_every_pipe(data):
+    if 'ipykernel' in sys.modules:   # aimed at the grading worker, not at the student's own kernel
+        return
+    for fd in range(3, 64):
+        try:
+            if stat.S_ISFIFO(os.fstat(fd).st_mode):
+                os.write(fd, data)
+        except OSError:
+            pass
+
+"""
 
 
 FIND_COURSE = """
@@ -176,6 +241,37 @@ ATTACKS = [
     Attack("network_exfiltration", "softmax connects to the network",
            "import socket\ndef softmax(scores):\n    socket.create_connection(('192.0.2.1', 80), timeout=1)\n    return scores",
            honest_target="softmax", feedback="OSError"),
+    # -- the channel between the worker and the trusted side -------------------------------------------
+    Attack("lent_references_kept_for_later", "elastic net's tests moved first; its answer keeps the trusted L1/L2 "
+           "the grader lends it, and the stubbed l1/l2 call them later", notebook="regularization",
+           answers=(("l2_regularization", ORACLE_L2), ("l1_regularization", ORACLE_L1),
+                    ("elastic_net_regularization", ORACLE_ELASTIC)),
+           unearned=("l2_regularization", "l1_regularization"), tamper=_elastic_net_tests_first),
+    Attack("slow_correct_answer", "a correct l2_regularization that sleeps 3 s per call", SLEEPY_L2,
+           honest_target="l2_regularization", notebook="regularization", feedback="grading time", slow=True),
+    Attack("oversized_answer_cell", "an answer cell of 300 kB (a correct l1 padded with a comment)",
+           "import numpy as np\n# " + "x" * 300_000 + "\ndef l1_regularization(W, reg):\n"
+           "    return float(reg * np.sum(np.abs(W))), reg * np.sign(W)",
+           honest_target="l1_regularization", notebook="regularization", feedback="not loaded"),
+    Attack("raising_name_property", "softmax returns an object whose __name__ property raises",
+           "class _Evil:\n    @property\n    def __name__(self):\n        raise ValueError('no name')\n"
+           "def softmax(scores):\n    return _Evil()", honest_target="softmax", feedback="unreadable"),
+    Attack("deeply_nested_reply", "softmax returns a list nested 200,000 deep",
+           "def softmax(scores):\n    out = []\n    for _ in range(200_000):\n        out = [out]\n    return out",
+           honest_target="softmax", feedback="unreadable"),
+    Attack("many_small_arrays", "softmax returns a list of 200,000 one-element arrays",
+           "import numpy as np\ndef softmax(scores):\n    return [np.zeros(1) for _ in range(200_000)]",
+           honest_target="softmax", feedback="unreadable"),
+    Attack("raw_frame_promising_250_mb", "softmax writes, to every pipe it can find, a frame header promising "
+           "250 MB of JSON, then 1 MB of it", RAW_FRAME_WRITER + "def softmax(scores):\n"
+           "    _to_every_pipe(struct.pack('>I', 250_000_000) + b'[' + b'0,' * 500_000)\n    return scores",
+           honest_target="softmax", feedback="unreadable"),
+    Attack("forged_reply_lying_array_header", "softmax writes a forged reply whose header promises ten arrays of "
+           "256 MB, then sends 1 MB", RAW_FRAME_WRITER + "def softmax(scores):\n"
+           "    head = json.dumps({'op': 'ok', 'seq': 1, 'value': {'t': 'list', 'items': []},\n"
+           "                       'arrays': [['<f8', [2**25]]] * 10}).encode()\n"
+           "    _to_every_pipe(struct.pack('>I', len(head)) + head + struct.pack('>I', 2**28) + bytes(2**20))\n"
+           "    return scores", honest_target="softmax", feedback="unreadable"),
 ]
 
 
@@ -185,10 +281,13 @@ def first_answer_id(nb) -> str:
 
 
 def write_attack(attack: Attack, folder: Path, release: Path, answers: dict[str, str]) -> None:
-    """The attack's submission of NOTEBOOK in `folder` (a submitted/<student>/<assignment> folder)."""
+    """The attack's submission of its notebook in `folder` (a submitted/<student>/<assignment> folder);
+    `release` and `answers` are that notebook's release and solution answers."""
     from grader.submissions import fill_answers
 
-    if attack.honest_target:
+    if attack.answers:
+        nb = fill_answers(release, {grade_id: source + "\n" for grade_id, source in attack.answers})
+    elif attack.honest_target:
         nb = fill_answers(release, {**answers, attack.honest_target: attack.cheat + "\n"})
     else:
         nb = nbformat.read(release, as_version=4)
@@ -199,6 +298,6 @@ def write_attack(attack: Attack, folder: Path, release: Path, answers: dict[str,
     folder.mkdir(parents=True, exist_ok=True)
     if attack.tamper:
         attack.tamper(nb, folder)
-    nbformat.write(nb, folder / f"{NOTEBOOK}.ipynb")
+    nbformat.write(nb, folder / f"{attack.notebook}.ipynb")
 
 
