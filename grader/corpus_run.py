@@ -414,21 +414,21 @@ def corpus_guards(entries: list[EntryResult]) -> list[Guard]:
                  for e in muts if e.verdict == "isolation defect"]
         guards.append(Guard("isolation", not leaks, "every mutant loses points on its own function only"
                             if not leaks else f"{len(leaks)} lose points elsewhere: {_names(leaks, 3)}"))
-    idle = [e for e in entries if e.kind == "do_nothing"]
-    if idle:
-        earning = [f"{e.name} ({e.verdict}: {_names(sorted(e.lost), 3)})" if e.lost else f"{e.name} ({e.verdict})"
-                   for e in idle if not e.ok]
-        guards.append(Guard("do-nothing answers earn nothing", not earning,
-                            f"{len(idle) - len(earning)}/{len(idle)} score 0 on every cell of their function" +
-                            (f"; earning: {_names(earning, 3)}" if earning else "")))
-    vars_ = [e for e in entries if e.kind == "variant"]
-    if vars_:
-        failed = [f"{e.name} ({e.verdict}: {_names(sorted(e.lost), 3)})" if e.lost else f"{e.name} ({e.verdict})"
-                  for e in vars_ if not e.ok]
-        guards.append(Guard("variants keep every point", not failed,
-                            f"{len(vars_) - len(failed)}/{len(vars_)} keep every point" +
-                            (f"; failed: {_names(failed, 3)}" if failed else "")))
+    guards += _kind_guard(entries, "do_nothing", "do-nothing answers earn nothing",
+                          "score 0 on every cell of their function", "earning")
+    guards += _kind_guard(entries, "variant", "variants keep every point", "keep every point", "failed")
     return guards
+
+
+def _kind_guard(entries: list[EntryResult], kind: str, name: str, holds: str, breaking: str) -> list[Guard]:
+    """One guard over the entries of one kind (none if the batch has none): how many hold, and which not."""
+    group = [e for e in entries if e.kind == kind]
+    if not group:
+        return []
+    bad = [f"{e.name} ({e.verdict}: {_names(sorted(e.lost), 3)})" if e.lost else f"{e.name} ({e.verdict})"
+           for e in group if not e.ok]
+    return [Guard(name, not bad, f"{len(group) - len(bad)}/{len(group)} {holds}" +
+                  (f"; {breaking}: {_names(bad, 3)}" if bad else ""))]
 
 
 def _full(points: dict[str, float], graded: Graded | None, want_zero: bool = False) -> str | None:
