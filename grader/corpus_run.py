@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import ast
 import json
-import os
 import shutil
 import tempfile
 import time
@@ -506,10 +505,6 @@ def judge(course: Course, entries: list[tuple[str, CorpusEntry]], subs: list[Sub
               else corpus_guards(results))
     notebooks = [nb for nb in course.assignments[ASSIGNMENT].notebooks if any(e.notebook == nb for _, e in entries)]
     return CorpusResult(results, batch, repeats, guards, graded_functions(course, notebooks))
-
-
-def default_jobs() -> int:
-    return os.cpu_count() or 1
 
 
 def run_corpus(repo: Path, *, jobs: int, keep: Path | None = None, only: str | None = None,

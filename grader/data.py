@@ -19,7 +19,6 @@ from functools import lru_cache
 import numpy as np
 
 DIGITS_SEED = 0
-DIGITS_SIZES = (1200, 300)  # train, validation; the remaining 297 images are the test set
 
 # ------------------------------------------------------------------------------------------------
 # The functions below, up to the marker, are copied into the notebooks' data cell.

@@ -297,3 +297,19 @@ def test_a_spent_time_budget_is_explained_as_slowness_not_as_a_hang():
     assert got.startswith("grading time for `l2`") and "make each call fast" in cause
     _, cause = explain_exception(WorkerFailure("timed out after 10 s"))
     assert "endless loops" in cause
+
+
+def test_a_missing_hypothesis_hook_stops_grading_instead_of_failing_students(monkeypatch):
+    """The private hook that keeps draws independent of imported modules: if a Hypothesis release
+    drops it, grading must stop loudly, not grade on other examples or blame the student."""
+    import hypothesis.internal.conjecture.providers as providers
+
+    from grader.checks import properties
+    from grader.outcome import CheckContext
+
+    monkeypatch.delattr(providers, "_get_local_constants")
+    with pytest.raises(properties.HookMissing, match="_get_local_constants"):
+        properties.require_constants_hook()
+    ctx = CheckContext(_COURSE.policy)
+    with pytest.raises(properties.HookMissing):
+        list(properties.each_holds_for_all(ctx, properties.finite_floats(1.0), {"holds": lambda x: None}))

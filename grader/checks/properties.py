@@ -10,6 +10,7 @@ import contextlib
 import importlib
 from typing import Callable, Iterator
 
+import hypothesis
 import numpy as np
 from hypothesis import HealthCheck, Phase, Verbosity, given, settings
 from hypothesis import strategies as st
@@ -79,18 +80,32 @@ def describe(example) -> str:
     return fmt(example)
 
 
+class HookMissing(RuntimeError):
+    """The private Hypothesis hook that keeps draws independent of imported modules is gone."""
+
+
+
+
+def require_constants_hook():
+    """Hypothesis' providers module, with the private names grading replaces; HookMissing if gone."""
+    providers = importlib.import_module("hypothesis.internal.conjecture.providers")
+    missing = [n for n in ("_get_local_constants", "CONSTANTS_CACHE", "Constants") if not hasattr(providers, n)]
+    if missing:
+        raise HookMissing(f"hypothesis {hypothesis.__version__}: hypothesis.internal.conjecture.providers no longer "
+                          f"has {', '.join(missing)}, which grading replaces so that draws do not depend on the "
+                          "imported modules; install the Hypothesis version pyproject.toml names")
+    return providers
+
+
 @contextlib.contextmanager
 def _without_local_constants() -> Iterator[None]:
     """Hypothesis mixes number literals from 'local' modules (any imported module outside
     site-packages) into its draws, so the examples, and a grade, would depend on what happens to be
     imported: the student's own modules, or an editable install of this package. While grading,
-    draws use Hypothesis' built-in constants only. A Hypothesis without that feature is left alone."""
-    providers = importlib.import_module("hypothesis.internal.conjecture.providers")
-    original = getattr(providers, "_get_local_constants", None)
-    cache = getattr(providers, "CONSTANTS_CACHE", None)
-    if original is None or cache is None or not hasattr(providers, "Constants"):
-        yield
-        return
+    draws use Hypothesis' built-in constants only. The hook is private: if a Hypothesis release renames
+    it, grading stops with a clear error rather than silently grading on different examples."""
+    providers = require_constants_hook()
+    original, cache = providers._get_local_constants, providers.CONSTANTS_CACHE
     empty = providers.Constants()
     providers._get_local_constants = lambda: empty
     cache.cache.clear()
@@ -160,6 +175,8 @@ def each_holds_for_all(ctx: CheckContext, strategy: st.SearchStrategy,
         except _Violated as v:
             failures[v.name] = _as_failure(v.cause, last_failing.get("example"))
             remaining.remove(v.name)
+        except HookMissing:
+            raise                 # the grader's own environment is wrong: never a student's failure
         except Exception as exc:  # Hypothesis itself objected (e.g. a flaky function): fail the rest
             for name in remaining:
                 failures[name] = _as_failure(exc, last_failing.get("example"))
@@ -182,3 +199,6 @@ def holds_for_all(ctx: CheckContext, strategy: st.SearchStrategy, prop: Callable
             raise Failure(result.expected, result.got, result.cause, result.counterexample)
 
     return body
+
+
+require_constants_hook()   # at import: nbgrader stops before grading anyone if the hook is gone
