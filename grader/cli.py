@@ -38,7 +38,8 @@ def cmd_scores(args) -> int:
     course = load_course(Path(args.course))
     db = Path(args.gradebook).resolve()
     if not db.is_file():
-        print(f"error: {args.gradebook}: expected an nbgrader gradebook; run `nbgrader autograde` first", file=sys.stderr)
+        print(f"error: {args.gradebook}: expected an nbgrader gradebook; run `nbgrader autograde` first",
+              file=sys.stderr)
         return 2
     rows = gradebook_scores(course, args.assignment, f"sqlite:///{db}")
     _console().print(score_table(course, args.assignment, rows))

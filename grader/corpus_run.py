@@ -467,7 +467,8 @@ def ci_guards(points: dict[str, float], subs: list[Submission], batch: Batch, re
     guards += corpus_guards(entries)
     differing = [f"{r.name} differs on {_names(r.differing, 3)}" for r in repeats if r.differing]
     guards.append(Guard("determinism", bool(repeats) and not differing,
-                        "identical per-cell scores and feedback text in every copy: " + "; ".join(r.layout for r in repeats)
+                        "identical per-cell scores and feedback text in every copy: "
+                        + "; ".join(r.layout for r in repeats)
                         if repeats and not differing else "; ".join(differing) or "nothing was repeated"))
     expected = {s.student for s in subs if not s.broken}
     unexpected = sorted(batch.failed - {BROKEN})
@@ -478,7 +479,8 @@ def ci_guards(points: dict[str, float], subs: list[Submission], batch: Batch, re
                ([f"nbgrader did not report the unreadable {BROKEN}"] if not reported else [])
     guards.append(Guard("every submission graded", not problems,
                         f"{len(expected)} graded; nbgrader reported only the unreadable {BROKEN}" if not problems
-                        else "; ".join(problems) + (f" (last error: {batch.errors[-1].strip()})" if batch.errors else "")))
+                        else "; ".join(problems)
+                        + (f" (last error: {batch.errors[-1].strip()})" if batch.errors else "")))
     return guards
 
 

@@ -262,7 +262,8 @@ class _UniqueKeyLoader(yaml.SafeLoader):
         for key_node, _ in node.value:
             key = self.construct_object(key_node, deep=True)
             if key in seen:
-                raise yaml.constructor.ConstructorError(None, None, f"the key {key!r} appears twice", key_node.start_mark)
+                raise yaml.constructor.ConstructorError(None, None, f"the key {key!r} appears twice",
+                                                        key_node.start_mark)
             seen.add(key)
         return super().construct_mapping(node, deep)
 
@@ -385,8 +386,8 @@ def parse_course(text: str, path: Path, known_checks: Callable[[str], bool] | No
                 task = _read_task(r, t_name, t_raw, f"{nb_key}.tasks.{t_name}", known_checks, check_params)
                 for gid in task.graded_cells:
                     if gid in seen:
-                        r.fail(f"{nb_key}.tasks.{t_name}", f"grade_ids unique in the course; '{gid}' is also in {seen[gid]}",
-                               show_got=False)
+                        r.fail(f"{nb_key}.tasks.{t_name}",
+                               f"grade_ids unique in the course; '{gid}' is also in {seen[gid]}", show_got=False)
                     seen[gid] = f"{nb_key}.tasks.{t_name}"
                 tasks[t_name] = task
             notebooks[nb_name] = Notebook(nb_name, tasks)
@@ -404,7 +405,8 @@ def _graded_cells_of(nb_path: Path, filename: str) -> dict[str, dict]:
             if meta and meta.get("grade_id"):
                 found[meta["grade_id"]] = dict(meta, cell_type=cell.get("cell_type"))
     except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
-        raise CourseConfigError(f"{filename}: expected a readable notebook (.ipynb JSON), {exc.__class__.__name__}") from None
+        raise CourseConfigError(f"{filename}: expected a readable notebook (.ipynb JSON), "
+                                f"{exc.__class__.__name__}") from None
     return found
 
 

@@ -91,7 +91,8 @@ class Outcome:
             lines.extend(self.notes)
             return "\n".join(lines)
         passed = sum(r.passed for r in self.results)
-        head = f"{self.grade_id}: {self.score:g} / {self.points:g} points ({passed} of {len(self.results)} checks passed)"
+        head = (f"{self.grade_id}: {self.score:g} / {self.points:g} points "
+                f"({passed} of {len(self.results)} checks passed)")
         lines = [head]
         if self.basic is not None:
             lines.extend(self.basic.lines())

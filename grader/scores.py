@@ -33,7 +33,7 @@ def gradebook_scores(course: Course, assignment: str, db_url: str) -> list[Stude
             cells: dict[str, float] = {}
             pending = 0.0
             missing = []
-            for nb_name, notebook in spec.notebooks.items():
+            for nb_name in spec.notebooks:
                 try:
                     sub = gb.find_submission_notebook(nb_name, assignment, student)
                 except MissingEntry:

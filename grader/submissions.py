@@ -94,7 +94,8 @@ def mutant(name: str) -> CorpusEntry:
     raise KeyError(name)
 
 
-def write_submission(course_root: Path, student: str, assignment: str, notebooks: dict[str, nbformat.NotebookNode]) -> Path:
+def write_submission(course_root: Path, student: str, assignment: str,
+                     notebooks: dict[str, nbformat.NotebookNode]) -> Path:
     folder = course_root / "submitted" / student / assignment
     folder.mkdir(parents=True, exist_ok=True)
     for name, nb in notebooks.items():

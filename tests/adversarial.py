@@ -159,10 +159,12 @@ _course = next((p for p in [_here] + [_os.path.dirname(_here), _os.path.dirname(
 """
 
 ATTACKS = [
-    Attack("input_transformer_blanks_cells", "an input transformer turns every later cell, hidden tests included, into `pass`",
+    Attack("input_transformer_blanks_cells",
+           "an input transformer turns every later cell, hidden tests included, into `pass`",
            "get_ipython().input_transformers_cleanup.append(lambda lines: ['pass\\n'])"),
     Attack("allclose_always_true", "numpy's comparisons patched to always agree",
-           "import numpy as np\nnp.allclose = lambda *a, **k: True\nnp.isclose = lambda a, b, *r, **k: np.ones(np.shape(a), bool)\n"
+           "import numpy as np\nnp.allclose = lambda *a, **k: True\n"
+           "np.isclose = lambda a, b, *r, **k: np.ones(np.shape(a), bool)\n"
            "np.array_equal = lambda *a, **k: True\nnp.testing.assert_allclose = lambda *a, **k: None"),
     Attack("custom_exception_handler", "set_custom_exc swallows every exception, so failing tests look clean",
            "get_ipython().set_custom_exc((BaseException,), lambda shell, etype, evalue, tb, tb_offset=None: None)"),
@@ -188,7 +190,8 @@ ATTACKS = [
            "    def __array_function__(self, func, types, args, kwargs): return True\n"
            "def svm_loss_naive(W, X, y, reg):\n    return np.zeros(1).view(_Liar), np.zeros(W.shape).view(_Liar)"),
     Attack("system_exit_in_answer_cell", "SystemExit raised at the top of an answer cell", "raise SystemExit(0)"),
-    Attack("kernel_killed_by_os_exit", "os._exit kills the kernel while it runs the answer cells", "import os\nos._exit(0)"),
+    Attack("kernel_killed_by_os_exit", "os._exit kills the kernel while it runs the answer cells",
+           "import os\nos._exit(0)"),
     Attack("exec_the_solution_from_disk", "the answer cell finds solutions/ and executes the instructor's answers",
            FIND_COURSE + "import json\n"
            "_nb = json.load(open(_os.path.join(_course, 'solutions', 'lecture3', 'losses.ipynb')))\n"
@@ -197,7 +200,8 @@ ATTACKS = [
            "        exec(''.join(_c['source']))"),
     Attack("import_the_reference", "the answers are the grader's own reference implementations",
            "from grader.reference.losses import svm_loss as svm_loss_naive, svm_loss as svm_loss_vectorized\n"
-           "from grader.reference.losses import softmax_loss as softmax_loss_naive, softmax_loss as softmax_loss_vectorized"),
+           "from grader.reference.losses import softmax_loss as softmax_loss_naive, "
+           "softmax_loss as softmax_loss_vectorized"),
     Attack("gradebook_written_by_kernel", "the kernel opens gradebook.db and sets every score to the maximum",
            FIND_COURSE + "import sqlite3\n_db = sqlite3.connect(_os.path.join(_course, 'gradebook.db'))\n"
            "_db.execute('UPDATE grade SET auto_score = 1000, manual_score = 1000')\n_db.commit()"),
@@ -224,22 +228,27 @@ ATTACKS = [
     Attack("notebook_renamed", "the work submitted under another name, a gutted losses.ipynb in its place",
            tamper=_rename_notebook),
     # -- attacks on one function, the rest honest -------------------------------------------------------
-    Attack("infinite_loop", "svm_loss_naive never returns", "def svm_loss_naive(W, X, y, reg):\n    while True:\n        pass",
+    Attack("infinite_loop", "svm_loss_naive never returns",
+           "def svm_loss_naive(W, X, y, reg):\n    while True:\n        pass",
            honest_target="svm_loss_naive", feedback="timed out after"),
     Attack("memory_bomb", "svm_loss_vectorized allocates far more memory than the worker may use",
-           "import numpy as np\ndef svm_loss_vectorized(W, X, y, reg):\n    big = np.ones((2**20, 2**20))\n    return big.sum(), W",
+           "import numpy as np\ndef svm_loss_vectorized(W, X, y, reg):\n"
+           "    big = np.ones((2**20, 2**20))\n    return big.sum(), W",
            honest_target="svm_loss_vectorized", feedback="ran out of memory"),
-    Attack("os_exit_in_function", "softmax_loss_naive ends the process", "import os\ndef softmax_loss_naive(W, X, y, reg):\n    os._exit(3)",
+    Attack("os_exit_in_function", "softmax_loss_naive ends the process",
+           "import os\ndef softmax_loss_naive(W, X, y, reg):\n    os._exit(3)",
            honest_target="softmax_loss_naive", feedback="the process exited"),
     Attack("interpreter_crash", "softmax_loss_vectorized crashes the interpreter (segmentation fault)",
            "import ctypes\ndef softmax_loss_vectorized(W, X, y, reg):\n    ctypes.string_at(0)",
            honest_target="softmax_loss_vectorized", feedback="crashed"),
     Attack("fork_and_thread", "multiclass_hinge_loss starts processes and threads to escape its limits",
-           "import os, threading\ndef multiclass_hinge_loss(scores, y):\n    threading.Thread(target=lambda: None).start()\n"
+           "import os, threading\ndef multiclass_hinge_loss(scores, y):\n"
+           "    threading.Thread(target=lambda: None).start()\n"
            "    os.fork()\n    raise NotImplementedError",
            honest_target="multiclass_hinge_loss", feedback="RuntimeError"),
     Attack("network_exfiltration", "softmax connects to the network",
-           "import socket\ndef softmax(scores):\n    socket.create_connection(('192.0.2.1', 80), timeout=1)\n    return scores",
+           "import socket\ndef softmax(scores):\n"
+           "    socket.create_connection(('192.0.2.1', 80), timeout=1)\n    return scores",
            honest_target="softmax", feedback="OSError"),
     # -- the channel between the worker and the trusted side -------------------------------------------
     Attack("lent_references_kept_for_later", "elastic net's tests moved first; its answer keeps the trusted L1/L2 "

@@ -425,7 +425,8 @@ LCUnitInit = _classifier("LCUnitInit", _train_template(init=lambda d, c: np.rand
 LCRegDropped = _classifier("LCRegDropped", _train_template(loss_reg=lambda reg: 0.0))
 LCPrivateGenerator = _classifier(
     "LCPrivateGenerator",
-    _train_template(sample=lambda X, y, n, b: (lambda idx: (X[idx], y[idx]))(np.random.default_rng().integers(0, n, b))))
+    _train_template(sample=lambda X, y, n, b:
+                    (lambda idx: (X[idx], y[idx]))(np.random.default_rng().integers(0, n, b))))
 
 
 def _train_always_init(self, X, y, learning_rate=1e-3, reg=1e-5, num_iters=100, batch_size=200, verbose=False):

@@ -157,7 +157,8 @@ def test_feedback_shows_outcomes_but_not_hidden_tests(attacked):
 def test_no_attack_takes_nbgraders_process_beyond_its_time_and_memory(attacked):
     """Each notebook's trusted step stays within the answer budget (plus the honest rest), and nbgrader's
     own process within PEAK_MB, whatever a worker sends back."""
-    steps = [(nb, float(seconds), int(mb)) for run in attacked["runs"] for nb, seconds, mb in TRUSTED_STEP.findall(run.log)]
+    steps = [(nb, float(seconds), int(mb))
+             for run in attacked["runs"] for nb, seconds, mb in TRUSTED_STEP.findall(run.log)]
     assert len(steps) >= len(ATTACKS), f"only {len(steps)} trusted steps logged"
     slowest = max(seconds for _, seconds, _ in steps)
     assert slowest <= ANSWER_BUDGET + 20, f"a trusted step took {slowest:.1f} s"

@@ -273,7 +273,8 @@ def test_vocabulary_equals_sklearn_lloyd_from_the_same_start(k, num_iters, seed)
     patches = np.concatenate([c + rng.standard_normal((40, 6)) for c in rng.standard_normal((k, 6)) * 4])
     start = ref.initial_words(patches, k, seed)
     km = KMeans(n_clusters=k, init=start, n_init=1, max_iter=num_iters, tol=0.0, algorithm="lloyd").fit(patches)
-    np.testing.assert_allclose(ref.build_vocabulary(patches, k, num_iters, seed), km.cluster_centers_, rtol=1e-9, atol=1e-9)
+    np.testing.assert_allclose(ref.build_vocabulary(patches, k, num_iters, seed), km.cluster_centers_,
+                               rtol=1e-9, atol=1e-9)
 
 
 def test_bow_histogram_equals_sklearn_nearest_centres():
@@ -316,7 +317,8 @@ def test_batch_features_equal_the_per_image_reference():
         np.testing.assert_allclose(ref.digit_features("hog")[i], ref.hog_feature(imgs[i]))
         rgb = np.stack([imgs[i]] * 3, axis=-1)
         np.testing.assert_allclose(ref.digit_features("color")[i], ref.color_histogram_hsv(rgb))
-    patches = np.concatenate([ref.extract_patches(im, ref.PATCH_SIZE, ref.PATCH_STRIDE) for im in imgs[ref.DIGIT_SPLITS["train"]]])
+    patches = np.concatenate([ref.extract_patches(im, ref.PATCH_SIZE, ref.PATCH_STRIDE)
+                              for im in imgs[ref.DIGIT_SPLITS["train"]]])
     pick = np.random.default_rng(0).choice(len(patches), size=ref.VOCABULARY_PATCHES, replace=False)
     vocabulary = ref.build_vocabulary(patches[pick], ref.NUM_WORDS, 10, 0)
     for i in (0, 7, 1500):
@@ -706,7 +708,8 @@ def test_property_failure_shows_the_smallest_counterexample():
 
 def test_same_check_twice_gives_identical_results():
     runs = [("polar_features-properties", impl.polar_arctan), ("color_histogram_hsv-properties", impl.hist_counts),
-            ("hog_feature-properties", impl.hog_magnitude_squared), ("build_vocabulary-properties", impl.vocab_unseeded),
+            ("hog_feature-properties", impl.hog_magnitude_squared),
+            ("build_vocabulary-properties", impl.vocab_unseeded),
             ("bow_histogram-properties", impl.bow_counts), ("extract_features-properties", impl.extract_reversed),
             ("hog_feature-values", impl.hog_reshape)]
     first = [run_check(_COURSE, g, f) for g, f in runs]
@@ -737,7 +740,8 @@ def test_experiment_calibration_matches_the_reference():
     pick = ref.experiment_accuracy(tuple(names), lr, reg, iters)
     assert pick == pytest.approx(params["reference_feature_accuracy"], abs=1e-3)
     # raw pixels on the notebook's grid, and a wider one, never reach the stated raw accuracy + 0.005
-    raw = max(ref.experiment_accuracy(("raw",), lr_, reg_, iters) for lr_ in (1e-3, 1e-2, 0.1, 1.0) for reg_ in (0.0, 0.01))
+    raw = max(ref.experiment_accuracy(("raw",), lr_, reg_, iters)
+              for lr_ in (1e-3, 1e-2, 0.1, 1.0) for reg_ in (0.0, 0.01))
     assert raw <= params["reference_raw_accuracy"] + 0.005
     assert pick >= params["reference_raw_accuracy"] + params["min_margin"] + 0.1   # a clear margin for the pick
     # the pick is the best on validation over the notebook's grid

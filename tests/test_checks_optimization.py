@@ -265,8 +265,10 @@ def test_realistic_slips_pass_the_basic_case_and_keep_partial_credit():
     replacement, a near-miss in tuning: each does its function's job on the basic case."""
     for bug, check in [(impl.rs_returns_last, "random_search_best"), (impl.rs_keeps_worst, "random_search_best"),
                        (impl.gd_uphill, "gradient_descent_step"), (impl.gd_lr_ignored, "gradient_descent_step"),
-                       (impl.gd_modifies_W0, "gradient_descent_step"), (impl.gd_one_step_short, "gradient_descent_step"),
-                       (impl.sm_two_draws, "sample_minibatch_aligned"), (impl.sm_no_replacement, "sample_minibatch_random"),
+                       (impl.gd_modifies_W0, "gradient_descent_step"),
+                       (impl.gd_one_step_short, "gradient_descent_step"),
+                       (impl.sm_two_draws, "sample_minibatch_aligned"),
+                       (impl.sm_no_replacement, "sample_minibatch_random"),
                        (impl.LCUphill, "linear_classifier_train_update"),
                        (impl.LCLearningRateSquared, "linear_classifier_train_update"),
                        (impl.LCTwoDraws, "linear_classifier_train_minibatch"),
@@ -324,8 +326,10 @@ def _state_equal(a, b) -> bool:
     return all(np.array_equal(x, y) if isinstance(x, np.ndarray) else x == y for x, y in zip(a, b))
 
 
-@pytest.mark.parametrize("domain,answer", [("random_search", impl.rs_ignores_rng), ("sample_minibatch", impl.sm_ignores_rng),
-                                           ("LinearClassifier", impl.LinearClassifier), ("LinearClassifier", impl.LCTwoDraws)],
+@pytest.mark.parametrize("domain,answer", [("random_search", impl.rs_ignores_rng),
+                                           ("sample_minibatch", impl.sm_ignores_rng),
+                                           ("LinearClassifier", impl.LinearClassifier),
+                                           ("LinearClassifier", impl.LCTwoDraws)],
                          ids=lambda v: _name(v) if not isinstance(v, str) else v)
 def test_grading_is_deterministic_and_leaves_np_random_as_it_was(domain, answer):
     for check in DOMAINS[domain]:
@@ -336,7 +340,8 @@ def test_grading_is_deterministic_and_leaves_np_random_as_it_was(domain, answer)
         np.random.seed(999)  # another kernel state: the grade must not depend on it
         second, _, _ = run_check(_COURSE, FIRST_CELL_OF[check], answer)
         assert [(r.passed, r.got) for r in first.results] == [(r.passed, r.got) for r in second.results]
-        assert (first.basic and (first.basic.passed, first.basic.got)) == (second.basic and (second.basic.passed, second.basic.got))
+        assert ((first.basic and (first.basic.passed, first.basic.got))
+                == (second.basic and (second.basic.passed, second.basic.got)))
 
 
 def test_global_seed_restores_the_state():
@@ -358,7 +363,8 @@ def test_tuning_calibration_matches_course_yaml():
     """course.yaml states the reference's own tuned validation accuracy and a threshold a few points below."""
     params = _COURSE.test_cell("hyperparameters-validation").params
     digits = datasets.digits()
-    results = {(lr, reg): ref.validation_accuracy(digits, lr, reg) for lr in NOTEBOOK_GRID[0] for reg in NOTEBOOK_GRID[1]}
+    results = {(lr, reg): ref.validation_accuracy(digits, lr, reg)
+               for lr in NOTEBOOK_GRID[0] for reg in NOTEBOOK_GRID[1]}
     best = max(results, key=lambda k: results[k][0])
     assert abs(results[best][0] - params["reference_val_accuracy"]) < 0.005, (best, results[best])
     assert 0.01 <= params["reference_val_accuracy"] - params["min_val_accuracy"] <= 0.05

@@ -48,7 +48,7 @@ def in_process(cells: list[tuple[str, str]], name: str):
     linecache under the cell's own file name (as IPython does), so line numbers count within a cell."""
     ns: dict = {"__name__": "__main__"}
     exec("import numpy as np", ns)
-    for i, (label, source) in enumerate(cells):
+    for i, (_label, source) in enumerate(cells):
         filename = f"<test cell {id(cells)}-{i}>"
         linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
         exec(compile(source, filename, "exec"), ns)
@@ -92,15 +92,21 @@ LOOPS = {
                       "line 4: `for row in scores:` loops over the examples in Python"),
     "for over classes": ("    for j in range(W.shape[1]):\n        scores[:, j] += 1\n",
                          "line 4: `for j in range(W.shape[1]):` loops over the classes in Python"),
-    "for over zip": ("    for x, label in zip(X, y):\n        pass\n", "line 4: `for x, label in zip(X, y):` loops over the examples"),
-    "while": ("    i = 0\n    while i < num_train:\n        i += 1\n", "line 5: `while i < num_train:` is a loop in Python"),
+    "for over zip": ("    for x, label in zip(X, y):\n        pass\n",
+                     "line 4: `for x, label in zip(X, y):` loops over the examples"),
+    "while": ("    i = 0\n    while i < num_train:\n        i += 1\n",
+              "line 5: `while i < num_train:` is a loop in Python"),
     "list comprehension": ("    losses = [scores[i, y[i]] for i in range(num_train)]\n",
                            "line 4: `losses = [scores[i, y[i]] for i in range(num_train)]` has a comprehension"),
-    "generator in sum": ("    total = sum(s.max() for s in scores)\n", "line 4: `total = sum(s.max() for s in scores)` has a comprehension"),
+    "generator in sum": ("    total = sum(s.max() for s in scores)\n",
+                         "line 4: `total = sum(s.max() for s in scores)` has a comprehension"),
     "dict comprehension": ("    per_class = {c: scores[:, c] for c in range(scores.shape[1])}\n", "line 4:"),
-    "map over rows": ("    maxima = list(map(np.max, scores))\n", "line 4: `maxima = list(map(np.max, scores))`: `map` calls"),
-    "np.vectorize": ("    f = np.vectorize(lambda s: max(0.0, s))\n    m = f(scores)\n", "line 4: `f = np.vectorize(lambda s: max(0.0, s))`"),
-    "np.apply_along_axis": ("    m = np.apply_along_axis(np.max, 1, scores)\n", "`np.apply_along_axis` calls a Python function once per row"),
+    "map over rows": ("    maxima = list(map(np.max, scores))\n",
+                      "line 4: `maxima = list(map(np.max, scores))`: `map` calls"),
+    "np.vectorize": ("    f = np.vectorize(lambda s: max(0.0, s))\n    m = f(scores)\n",
+                     "line 4: `f = np.vectorize(lambda s: max(0.0, s))`"),
+    "np.apply_along_axis": ("    m = np.apply_along_axis(np.max, 1, scores)\n",
+                            "`np.apply_along_axis` calls a Python function once per row"),
     "functools.reduce": ("    import functools\n    s = functools.reduce(lambda a, b: a + b, scores)\n", "line 5:"),
     "exec": ("    exec('pass')\n", "line 4: `exec('pass')`: `exec` hides what runs"),
 }
@@ -121,7 +127,8 @@ NAIVE_USES = {
                  "line 2: `return svm_loss_naive(W, X, y, reg)` uses `svm_loss_naive`, the naive version"),
     "passes it on": ("def svm_loss_vectorized(W, X, y, reg):\n    f = svm_loss_naive\n    return f(W, X, y, reg)\n",
                      "line 2: `f = svm_loss_naive` uses `svm_loss_naive`"),
-    "calls the other naive loss": ("def svm_loss_vectorized(W, X, y, reg):\n    return softmax_loss_naive(W, X, y, reg)\n",
+    "calls the other naive loss": ("def svm_loss_vectorized(W, X, y, reg):\n"
+                                   "    return softmax_loss_naive(W, X, y, reg)\n",
                                    "uses `softmax_loss_naive`, the naive version"),
 }
 
@@ -151,7 +158,8 @@ def per_example_margins(scores, y):
 
 @both_paths
 def test_a_helper_in_another_answer_cell_is_followed(path):
-    answer = "def svm_loss_vectorized(W, X, y, reg):\n    scores = X.dot(W)\n    m = per_example_margins(scores, y)\n" + TAIL
+    answer = ("def svm_loss_vectorized(W, X, y, reg):\n    scores = X.dot(W)\n"
+              "    m = per_example_margins(scores, y)\n" + TAIL)
     result = verdict(path, "svm_loss_vectorized", svm_loss_vectorized=answer, my_helpers=LOOPING_HELPER)
     assert not result.passed
     assert ("line 3: `m = per_example_margins(scores, y)` uses your `per_example_margins`, whose "
@@ -165,7 +173,8 @@ def test_helpers_of_helpers_nested_helpers_and_recursion_are_followed(path):
     result = verdict(path, "svm_loss_vectorized", svm_loss_vectorized=answer, a=LOOPING_HELPER, b=deep)
     assert not result.passed and "whose line 2: `return per_example_margins(s, y)` uses your" in result.got
 
-    nested = "def svm_loss_vectorized(W, X, y, reg):\n    def row_loss(i):\n        return [i for i in range(3)]\n    return row_loss(0), W\n"
+    nested = ("def svm_loss_vectorized(W, X, y, reg):\n    def row_loss(i):\n"
+              "        return [i for i in range(3)]\n    return row_loss(0), W\n")
     result = verdict(path, "svm_loss_vectorized", svm_loss_vectorized=nested)
     assert result.passed, "a comprehension over a fixed range(3) is no loop over the data"
     nested = nested.replace("range(3)", "range(len(X))")

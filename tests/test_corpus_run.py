@@ -13,8 +13,9 @@ import nbformat
 import pytest
 
 from grader import cli, corpus_run
-from grader.corpus_run import (BROKEN, DO_NOTHING, STUBS, VARIANTS, Batch, CorpusResult, Graded, Submission, assign_shards, ci_guards,
-                               corpus_entries, corpus_guards, differing_cells, grading_order, judge_entry, plan)
+from grader.corpus_run import (BROKEN, DO_NOTHING, STUBS, VARIANTS, Batch, CorpusResult, Graded, Submission,
+                               assign_shards, ci_guards, corpus_entries, corpus_guards, differing_cells, grading_order,
+                               judge_entry, plan)
 from grader.course import load_course
 from grader.release_check import release_leaks, stale_release
 from grader.submissions import CorpusEntry
@@ -221,7 +222,8 @@ def test_plan_refuses_two_submissions_with_one_name():
 def test_plan_refuses_a_mutant_and_a_grouped_entry_with_one_name():
     """Entries are judged by name: a mutant named as a do-nothing answer would be judged on the
     do-nothing group's scores."""
-    same = [("mutant", entry("sample_minibatch", "first_rows")), ("do_nothing", entry("sample_minibatch", "first_rows"))]
+    same = [("mutant", entry("sample_minibatch", "first_rows")),
+            ("do_nothing", entry("sample_minibatch", "first_rows"))]
     with pytest.raises(corpus_run.CorpusRunError, match="named first_rows"):
         plan(NOTEBOOKS, same, guards=False)
     plan(NOTEBOOKS, corpus_entries(), guards=True)   # the corpus itself has no such clash

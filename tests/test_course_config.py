@@ -857,7 +857,8 @@ def test_data_section(tmp_path):
     data = copy.deepcopy(REAL)
     assert load_course(write_course(tmp_path, data), check_notebooks=False).data.cifar10_dir is None
     data["data"] = {"cifar10_dir": "datasets/cifar-10-batches-py"}
-    assert load_course(write_course(tmp_path, data), check_notebooks=False).data.cifar10_dir == "datasets/cifar-10-batches-py"
+    loaded = load_course(write_course(tmp_path, data), check_notebooks=False)
+    assert loaded.data.cifar10_dir == "datasets/cifar-10-batches-py"
     data["data"] = {"cifar_dir": "x"}
     msg = config_error(write_course(tmp_path, data), check_notebooks=False)
     assert_names_key(msg, "data.cifar_dir")

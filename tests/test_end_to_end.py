@@ -208,7 +208,8 @@ def test_regrading_gives_identical_scores(graded):
         root = graded.shard(student)
         run = run_nbgrader(root, "autograde", ASSIGNMENT, "--force", "--student", student)
         assert run.returncode == 0, run.error_lines()
-        scores = {r.student: r for r in gradebook_scores(graded.course, ASSIGNMENT, f"sqlite:///{root / 'gradebook.db'}")}
+        rows = gradebook_scores(graded.course, ASSIGNMENT, f"sqlite:///{root / 'gradebook.db'}")
+        scores = {r.student: r for r in rows}
         assert scores[student].cells == graded.cells(student)
 
 

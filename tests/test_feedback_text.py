@@ -12,7 +12,7 @@ import pytest
 
 from grader.checks import CHECKS
 from grader.course import load_course, parse_course
-from grader.preprocessors.trusted_grading import TrustedGrading, cell_feedback, worker_cells
+from grader.preprocessors.trusted_grading import TrustedGrading, cell_feedback
 from grader.sandbox.proxies import active
 from grader.sandbox.session import Session
 
@@ -69,7 +69,7 @@ def test_grader_internal_noise_in_the_trusted_process_never_reaches_the_feedback
     hinge = CHECKS[COURSE.test_cell("multiclass_hinge_loss-values").check]
 
     def noisy_check(answer, ctx):
-        warnings.warn("grader-internal", DeprecationWarning)
+        warnings.warn("grader-internal", DeprecationWarning, stacklevel=1)
         tempfile.TemporaryDirectory(prefix="kernel-home-")    # "Implicitly cleaning up <TemporaryDirectory ...>"
         os.write(2, b"[AutogradeApp | INFO] a log line\n")
         print("the grader's own print")

@@ -252,7 +252,7 @@ def test_grader_internal_warnings_never_reach_the_feedback_the_students_own_do(m
 
     def student_answer(garbage):
         print("the student's own print")
-        warnings.warn("the student's own warning")
+        warnings.warn("the student's own warning", stacklevel=1)
         np.mean(np.array([]))     # numpy warns, on the student's behalf
         garbage.clear()
         import gc
@@ -277,7 +277,7 @@ def test_grading_the_same_answer_twice_gives_the_same_feedback_word_for_word(cou
     def answer(W, X, y, reg):
         print("scores of", object())          # an address, different on every run
         print("data at", {"X": X.shape})
-        warnings.warn(f"checking {type(W).__name__}")
+        warnings.warn(f"checking {type(W).__name__}", stacklevel=1)
         return impl.svm_reg_grad_factor(W, X, y, reg)
 
     texts = []

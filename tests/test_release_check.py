@@ -98,7 +98,8 @@ def test_sharing_less_than_half_of_an_answer_is_no_leak(tmp_path):
 
 def test_a_sub_expression_of_an_answer_counts_as_its_statement(tmp_path):
     # `return float(expr)` in the answer, `value = expr` in the release: the long expression is the answer
-    root = small_course(tmp_path, "def size(x, y):\n    value = np.max(np.abs(x - y) / np.maximum(1e-8, np.abs(x) + np.abs(y)))\n"
+    root = small_course(tmp_path, "def size(x, y):\n"
+                                  "    value = np.max(np.abs(x - y) / np.maximum(1e-8, np.abs(x) + np.abs(y)))\n"
                                   "    return value\n")
     nb_path = root / "solutions" / "lecture3" / "slopes.ipynb"
     nb = nbformat.read(nb_path, as_version=4)
@@ -141,11 +142,13 @@ def test_the_real_course_catches_a_copied_answer(tmp_path):
         shutil.copytree(REPO / folder / "lecture3", tmp_path / folder / "lecture3",
                         ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
     gradients = nbformat.read(tmp_path / "solutions" / "lecture3" / "gradients.ipynb", as_version=4)
-    answer = next(c for c in gradients.cells if c.metadata.get("nbgrader", {}).get("grade_id") == "eval_numerical_gradient")
+    answer = next(c for c in gradients.cells
+                  if c.metadata.get("nbgrader", {}).get("grade_id") == "eval_numerical_gradient")
     copy = answer.source.replace("    ### BEGIN SOLUTION\n", "").replace("    ### END SOLUTION", "")
     release_path = tmp_path / "assignments" / "lecture3" / "regularization.ipynb"
     release = nbformat.read(release_path, as_version=4)
-    helpers = next(i for i, c in enumerate(release.cells) if c.metadata.get("nbgrader", {}).get("grade_id") == "helpers")
+    helpers = next(i for i, c in enumerate(release.cells)
+                   if c.metadata.get("nbgrader", {}).get("grade_id") == "helpers")
     release.cells[helpers].source += "\n\n\n" + copy.replace("eval_numerical_gradient", "numerical_gradient")
     nbformat.write(release, release_path)
     [problem] = cross_notebook_leaks(tmp_path, "lecture3")

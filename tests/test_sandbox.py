@@ -210,7 +210,8 @@ def test_hidden_test_calls_are_read_from_the_cell_source():
 
 
 def test_provided_cells_give_only_their_imports_and_definitions():
-    kept = definitions("import numpy as np\ndata = load()\nplt.plot(data)\ndef helper(x):\n    return x\n%matplotlib inline\n")
+    kept = definitions("import numpy as np\ndata = load()\nplt.plot(data)\n"
+                       "def helper(x):\n    return x\n%matplotlib inline\n")
     assert kept == ["import numpy as np", "def helper(x):\n    return x"]
 
 
@@ -235,7 +236,8 @@ def test_heavy_modules_are_loaded_only_for_answers_that_import_them():
     from grader.sandbox.session import import_plan
 
     assert import_plan([("a", "def f(x):\n    return x")]).modules == []
-    plan = import_plan([("a", "import scipy\nfrom matplotlib import colors\ndef g(x):\n    return scipy.special.expit(x)\n"),
+    plan = import_plan([("a", "import scipy\nfrom matplotlib import colors\n"
+                              "def g(x):\n    return scipy.special.expit(x)\n"),
                         ("b", "def h():\n    from scipy.linalg import norm\n")])
     assert plan.modules == ["scipy", "matplotlib", "scipy.linalg"]
     assert {"matplotlib.colors", "scipy.special.expit", "scipy.linalg.norm"} <= set(plan.names)

@@ -300,7 +300,8 @@ def test_a_time_limit_stops_an_answer_and_says_why(session):
 SLEEPY_L2 = ANSWERS["l2_regularization"].replace("    R = reg * np.sum(W * W)\n",
                                                  "    import time\n    time.sleep(0.5)\n    R = reg * np.sum(W * W)\n")
 SLEEPY_L1 = ANSWERS["l1_regularization"].replace("    R = reg * np.sum(np.abs(W))\n",
-                                                 "    import time\n    time.sleep(0.5)\n    R = reg * np.sum(np.abs(W))\n")
+                                                 "    import time\n    time.sleep(0.5)\n"
+                                                 "    R = reg * np.sum(np.abs(W))\n")
 
 
 def test_an_answer_that_uses_up_its_budget_loses_its_remaining_cells_only(tmp_path, honest):

@@ -85,15 +85,19 @@ def _polar_cause(points: np.ndarray, got: np.ndarray) -> str:
     r, a = np.hypot(x, y), np.arctan2(y, x)
     with np.errstate(all="ignore"):
         candidates = [
-            (lambda: np.stack([a, r], axis=1), "the columns are swapped: the first column is the radius, the second the angle"),
+            (lambda: np.stack([a, r], axis=1),
+             "the columns are swapped: the first column is the radius, the second the angle"),
             (lambda: np.stack([x ** 2 + y ** 2, a], axis=1), "the radius is squared: take np.sqrt(x ** 2 + y ** 2)"),
-            (lambda: np.stack([r, np.degrees(a)], axis=1), "the angle is in degrees; keep radians, as np.arctan2 returns them"),
+            (lambda: np.stack([r, np.degrees(a)], axis=1),
+             "the angle is in degrees; keep radians, as np.arctan2 returns them"),
             (lambda: np.stack([r, np.arctan(y / x)], axis=1),
              "np.arctan(y / x) cannot tell (x, y) from (-x, -y): use np.arctan2(y, x), which sees both signs"),
-            (lambda: np.stack([r, np.arctan2(x, y)], axis=1), "the arguments are swapped: np.arctan2(y, x) takes y first"),
+            (lambda: np.stack([r, np.arctan2(x, y)], axis=1),
+             "the arguments are swapped: np.arctan2(y, x) takes y first"),
             (lambda: np.stack([r, np.mod(a, 2 * np.pi)], axis=1),
              "the angle is in [0, 2 pi); np.arctan2 gives (-pi, pi], keep it as it is"),
-            (lambda: np.stack([np.abs(x) + np.abs(y), a], axis=1), "the radius is the Euclidean length sqrt(x^2 + y^2)"),
+            (lambda: np.stack([np.abs(x) + np.abs(y), a], axis=1),
+             "the radius is the Euclidean length sqrt(x^2 + y^2)"),
         ]
         return _first_cause(got, candidates, expected=np.stack([r, a], axis=1)) or POLAR_FORMULA
 
@@ -163,7 +167,10 @@ POLAR_BASIC = BasicCase("the radius (5, 1, 2) or the angle (0.9273, 0, pi / 2) o
                         "(0, 2) comes back", _polar_basic)
 
 
-@check("polar_values", basic=POLAR_BASIC, params={"min_circles_accuracy": Param("number", 0.95, "the accuracy the provided trainer must reach on the student's polar features")})
+@check("polar_values", basic=POLAR_BASIC, params={
+    "min_circles_accuracy": Param("number", 0.95,
+                                  "the accuracy the provided trainer must reach on the student's polar features"),
+})
 def polar_values(fn, ctx: CheckContext):
     rng = ctx.rng(301)
 
@@ -553,16 +560,19 @@ def _hog_variant(im, *, weights=ref.GRAY_WEIGHTS, gradients="forward", orientati
 HOG_CANDIDATES = [
     (dict(weights=ref.CS231N_GRAY_WEIGHTS),
      "the gray weights are 0.299, 0.587, 0.144: CS231n's starter has a typo, blue weighs 0.114 (the weights sum to 1)"),
-    (dict(orientation="radians"), "the orientation is in radians: convert np.arctan2 with np.degrees (or * 180 / np.pi) "
-                                  "before adding 90 and binning in 20-degree bins"),
+    (dict(orientation="radians"),
+     "the orientation is in radians: convert np.arctan2 with np.degrees (or * 180 / np.pi) "
+     "before adding 90 and binning in 20-degree bins"),
     (dict(orientation="not_folded"),
      "orientations outside [0, 180) are dropped (as in CS231n's original code): HoG is unsigned, fold them with "
      "% 180 so a gradient and its opposite fall in the same bin"),
     *[(dict(orientation=o), "the orientation is signed, binned over 360 degrees: HoG here is unsigned, a gradient "
                             "and its opposite share a bin: (degrees + 90) % 180 in 9 bins of 20 degrees")
       for o in ("signed", "signed_plus_90", "signed_plus_180", "signed_plus_180_unwrapped")],
-    (dict(orientation="no_offset"), "the orientation lacks CS231n's + 90 degrees: (degrees(arctan2(gy, gx)) + 90) % 180"),
-    (dict(statistic="sum"), "each cell sums the magnitudes: CS231n averages them over the cell's 64 pixels (divide by 64)"),
+    (dict(orientation="no_offset"),
+     "the orientation lacks CS231n's + 90 degrees: (degrees(arctan2(gy, gx)) + 90) % 180"),
+    (dict(statistic="sum"),
+     "each cell sums the magnitudes: CS231n averages them over the cell's 64 pixels (divide by 64)"),
     (dict(magnitude="squared"), "the magnitude is squared: sqrt(gx ** 2 + gy ** 2)"),
     (dict(gradients="swapped"), "gx and gy are swapped: gx differences along the columns (axis=1), gy along the rows "
                                 "(axis=0)"),
@@ -1211,7 +1221,8 @@ def extract_features_properties(fn, ctx: CheckContext):
 
 def _experiment_answer(answer) -> tuple[tuple[str, ...], float, float]:
     if not isinstance(answer, (tuple, list)) or len(answer) != 3:
-        raise Failure("(feature names, learning rate, reg)", f"{brief(answer, 60)}", "set the three variables of the cell")
+        raise Failure("(feature names, learning rate, reg)", f"{brief(answer, 60)}",
+                      "set the three variables of the cell")
     names, lr, reg = answer
     if names is None or lr is None or reg is None:
         raise Failure("your choice of features, learning rate and reg", "None (not answered)",

@@ -34,7 +34,8 @@ def _show(a) -> str:
     return fmt(a)
 
 
-RESTORE = "save old_value = x[ix] before perturbing and put it back with x[ix] = old_value once f(x + h) and f(x - h) are evaluated"
+RESTORE = ("save old_value = x[ix] before perturbing and put it back with x[ix] = old_value "
+           "once f(x + h) and f(x - h) are evaluated")
 
 
 # ================================================================================================
@@ -51,7 +52,8 @@ def _as_gradient(out, shape: tuple[int, ...]) -> np.ndarray:
         except (TypeError, ValueError):
             raise Failure(what, f"{type(out).__name__} {brief(out, 60)}") from None
     if out.shape != shape:
-        cause = "the gradient has one entry per entry of x: grad = np.zeros(x.shape), then grad[ix] = ... for every index ix"
+        cause = ("the gradient has one entry per entry of x: grad = np.zeros(x.shape), "
+                 "then grad[ix] = ... for every index ix")
         if out.size == math.prod(shape):
             cause = ("the gradient comes back flattened (or reshaped): give it x's shape, e.g. fill "
                      "grad = np.zeros(x.shape) with multi-indices ix (np.nditer's multi_index or np.ndindex)")
@@ -120,7 +122,10 @@ def _cubic(c: np.ndarray):
     return lambda w: float(np.sum(c * w ** 3))
 
 
-@check("numerical_gradient_values", params={"max_rel_error": Param("number", None, "the relative error a centered-difference answer must stay within; default: the course's gradient_rel_error")})
+@check("numerical_gradient_values", params={
+    "max_rel_error": Param("number", None, "the relative error a centered-difference answer must stay within; "
+                                           "default: the course's gradient_rel_error"),
+})
 def numerical_gradient_values(fn, ctx: CheckContext):
     rng = ctx.rng(301)
     tol = float(ctx.params.get("max_rel_error", ctx.tol.gradient_rel_error))
@@ -280,7 +285,10 @@ def numerical_gradient_in_place(fn, ctx: CheckContext):
     yield ctx.run("returns a new float array of x's shape, not x itself", new_array)
 
 
-@check("numerical_gradient_centered", basic=NUMGRAD_BASIC, params={"min_error_ratio": Param("number", 50.0, "how much smaller the error must get when h is 10x smaller (centered: ~100x, forward: ~10x)")})
+@check("numerical_gradient_centered", basic=NUMGRAD_BASIC, params={
+    "min_error_ratio": Param("number", 50.0, "how much smaller the error must get when h is 10x smaller "
+                                             "(centered: ~100x, forward: ~10x)"),
+})
 def numerical_gradient_centered(fn, ctx: CheckContext):
     rng = ctx.rng(303)
     c = rng.uniform(0.5, 2.0, 5)
@@ -450,7 +458,8 @@ def rel_error_values(fn, ctx: CheckContext):
 
     yield ctx.run("the largest entry-wise relative error on worked examples", worked_examples)
     yield from each_holds_for_all(ctx, array_pairs(), {
-        "max over entries of |x - y| / max(1e-8, |x| + |y|) on random arrays": lambda a: _expect_rel(fn, a["x"], a["y"]),
+        "max over entries of |x - y| / max(1e-8, |x| + |y|) on random arrays":
+            lambda a: _expect_rel(fn, a["x"], a["y"]),
     })
 
 
@@ -481,7 +490,8 @@ def rel_error_properties(fn, ctx: CheckContext):
     def between_0_and_1(a):
         got = _rel(fn, a["x"], a["y"])
         if not 0.0 <= got <= 1.0:
-            raise Failure("a number between 0 and 1 (|x - y| <= |x| + |y|)", f"{got:.6g}", _rel_cause(a["x"], a["y"], got))
+            raise Failure("a number between 0 and 1 (|x - y| <= |x| + |y|)", f"{got:.6g}",
+                          _rel_cause(a["x"], a["y"], got))
 
     def unmodified(a):
         require_callable(fn, "rel_error")
@@ -573,7 +583,9 @@ def _one_sided_errors(f, x0: np.ndarray, true: np.ndarray, got: np.ndarray) -> b
     return False
 
 
-@check("grad_check_sparse_errors", basic=GCS_BASIC, params={"correct_max_error": Param("number", 1e-7, "the largest relative error a correct analytic gradient may show")})
+@check("grad_check_sparse_errors", basic=GCS_BASIC, params={
+    "correct_max_error": Param("number", 1e-7, "the largest relative error a correct analytic gradient may show"),
+})
 def grad_check_sparse_errors(fn, ctx: CheckContext):
     rng, c, x0 = _gcs_problem(ctx, 311)
     f = _cubic(c)

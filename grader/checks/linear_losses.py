@@ -282,14 +282,16 @@ def properties(kind: LossKind):
             "W, X and y are left unmodified": unmodified,
         }
         if kind is SOFTMAX:
-            props["adding a constant to every score leaves the loss unchanged"] = lambda a: _shifted(ctx, fn, a["problem"], a["shift"])
+            props["adding a constant to every score leaves the loss unchanged"] = (
+                lambda a: _shifted(ctx, fn, a["problem"], a["shift"]))
         if not callable(fn):
             yield ctx.run("the answer is a function", lambda: require_callable(fn, "the loss function"), len(props))
             return
         yield from each_holds_for_all(ctx, problem_examples(), props)
         if kind is SVM:
             yield ctx.run("a W with zero loss keeps zero loss when scaled by c >= 1 (lecture: 2W)",
-                          holds_for_all(ctx, _zero_loss_svm_problems(), lambda a: _scaled_zero(fn, a["problem"], a["c"])))
+                          holds_for_all(ctx, _zero_loss_svm_problems(),
+                                        lambda a: _scaled_zero(fn, a["problem"], a["c"])))
     return run
 
 

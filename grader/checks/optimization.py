@@ -120,7 +120,8 @@ def _wrong_steps(lr: float, who: str) -> list:
         (lambda W, loss, dW: W, f"W did not change: update it in the loop, {who} -= learning_rate * dW"),
         (lambda W, loss, dW: W - dW, "the learning rate is ignored: the step is learning_rate * dW"),
         (lambda W, loss, dW: W - lr * lr * dW, "the learning rate is applied twice: the step is learning_rate * dW"),
-        (lambda W, loss, dW: W - dW / lr, "the gradient is divided by the learning rate: the step is learning_rate * dW"),
+        (lambda W, loss, dW: W - dW / lr,
+         "the gradient is divided by the learning rate: the step is learning_rate * dW"),
         (lambda W, loss, dW: W - 2 * lr * dW, "the step is applied twice: update W once per iteration"),
         (lambda W, loss, dW: W - lr * loss, "the step uses the loss, a number, instead of its gradient dW: "
                                             f"{who} -= learning_rate * dW"),
@@ -252,10 +253,12 @@ def random_search_best(fn, ctx: CheckContext):
             require_callable(fn, "random_search")
             bowl = Bowl.random(ctx.rng(salt), (dim, num_classes))
             bowl.T *= 1e-3  # the bowl's minimum where the tries land, so their losses differ
-            W, loss = _call_random_search(fn, bowl, dim, num_classes, num_tries, np.random.default_rng(_seed(ctx, salt + 1)))
+            W, loss = _call_random_search(fn, bowl, dim, num_classes, num_tries,
+                                          np.random.default_rng(_seed(ctx, salt + 1)))
             if not bowl.evaluated_once_per_try(num_tries):
                 raise Failure(f"loss_fn evaluated at {num_tries} different W, one per try ({num_tries} tries)",
-                              f"{bowl.distinct()} different W in {len(bowl.calls)} calls", _tries_cause(bowl, num_tries))
+                              f"{bowl.distinct()} different W in {len(bowl.calls)} calls",
+                              _tries_cause(bowl, num_tries))
             losses = [bowl.value(w) for w in bowl.calls]
             best = int(np.argmin(losses))
             if not np.array_equal(W, bowl.calls[best]):
@@ -267,7 +270,8 @@ def random_search_best(fn, ctx: CheckContext):
                         cause = "the worst try came back: keep a try when its loss is lower (<) than the best so far"
                 else:
                     cause = "best_W must be one of the W that were tried (the one with the lowest loss)"
-                raise Failure(f"the tried W with the lowest loss (try {best + 1} of {num_tries}, loss {losses[best]:.6g})",
+                raise Failure(f"the tried W with the lowest loss "
+                              f"(try {best + 1} of {num_tries}, loss {losses[best]:.6g})",
                               f"a W with loss {bowl.value(W):.6g}", cause)
             if not values_close(loss, losses[best], 1e-9, 1e-12):
                 raise Failure(f"best_loss = {losses[best]:.6g}, the loss of best_W", f"{loss:.6g}",
@@ -282,7 +286,8 @@ def random_search_best(fn, ctx: CheckContext):
             raise Failure("loss_fn evaluated at 5 different W, one per try (5 tries)",
                           f"{bowl.distinct()} different W in {len(bowl.calls)} calls", _tries_cause(bowl, 5))
 
-    yield ctx.run("returns (best_W, best_loss), W of shape (dim, num_classes), loss_fn evaluated once per try", shape_and_calls)
+    yield ctx.run("returns (best_W, best_loss), W of shape (dim, num_classes), loss_fn evaluated once per try",
+                  shape_and_calls)
     yield ctx.run("returns the W with the lowest loss of 50 tries, and that loss", keeps_best(50, 20), 2)
     yield ctx.run("a single try (num_tries = 1) returns that try", keeps_best(1, 30))
 
@@ -414,7 +419,8 @@ def gradient_descent_step(fn, ctx: CheckContext):
         want = _gd_trajectory(bowl, W0, lr, n)
         if not _close(W, want[-1]):
             done = [k for k, Wk in enumerate(want) if _close(W, Wk)]
-            cause = (f"W after {done[0]} steps came back: take num_iters = {n} steps, each from the W of the step before"
+            cause = (f"W after {done[0]} steps came back: take num_iters = {n} steps, "
+                     "each from the W of the step before"
                      if done else "each iteration evaluates loss_fn at the current W and steps W -= learning_rate * dW")
             raise Failure(f"W after {n} steps of W -= learning_rate * dW (learning_rate = 0.3)", "a different W", cause)
 
@@ -449,7 +455,8 @@ def gradient_descent_history(fn, ctx: CheckContext):
             cause = "loss_history[t] is the loss at the t-th W, before its step: append the loss loss_fn returned"
             if np.allclose(got, want[1:], rtol=1e-9, atol=1e-12):
                 cause = "the losses are those after each step: append the loss that loss_fn returned for the current W"
-            raise Failure(f"the losses {np.array2string(want[:-1], precision=4)}", np.array2string(got, precision=4), cause)
+            raise Failure(f"the losses {np.array2string(want[:-1], precision=4)}",
+                          np.array2string(got, precision=4), cause)
 
     def converges():
         require_callable(fn, "gradient_descent")
@@ -649,7 +656,8 @@ def sample_minibatch_random(fn, ctx: CheckContext):
             again = batch(np.random.default_rng(seed))
         if not np.array_equal(first, again):
             raise Failure("the same minibatch for two Generators with the same seed", "different minibatches",
-                          "draw from the rng argument when it is given: rng.choice(N, batch_size) or rng.integers(0, N, batch_size)")
+                          "draw from the rng argument when it is given: "
+                          "rng.choice(N, batch_size) or rng.integers(0, N, batch_size)")
         rng = np.random.default_rng(seed + 3)
         if np.array_equal(batch(rng), batch(rng)):
             raise Failure("two draws from one Generator give different minibatches", "the same minibatch",
@@ -706,7 +714,8 @@ class Recorder:
         y_batch = np.array(y_batch, copy=True)
         if X_batch.ndim != 2 or X_batch.shape[1] != d or y_batch.shape != (X_batch.shape[0],) \
                 or not np.issubdtype(y_batch.dtype, np.integer):
-            raise Failure(f"self.loss(X_batch, y_batch, reg) with X_batch (batch_size, {d}) and integer y_batch (batch_size,)",
+            raise Failure(f"self.loss(X_batch, y_batch, reg) with X_batch (batch_size, {d}) "
+                          "and integer y_batch (batch_size,)",
                           f"X_batch of shape {X_batch.shape}, y_batch of shape {y_batch.shape} ({y_batch.dtype})",
                           "pass the minibatch rows X[idx] and their labels y[idx]")
         loss, grad = ref_losses.softmax_loss(W, X_batch, y_batch, float(reg))
@@ -790,9 +799,10 @@ def TRAIN_SAMPLING_BASIC(cls, ctx: CheckContext) -> None:
             got, cause = "the first batch_size rows in every iteration", "every iteration uses the first batch_size " \
                 "rows: sample random indices, np.random.choice(num_train, batch_size)"
         else:
-            got, cause = "the same X_batch in every iteration", "draw a new minibatch in every iteration, inside the loop"
-        raise Failure(f"{len(rec.calls)} iterations on different random minibatches (batch_size = {batch_size}, N = {n})",
-                      got, cause)
+            got = "the same X_batch in every iteration"
+            cause = "draw a new minibatch in every iteration, inside the loop"
+        raise Failure(f"{len(rec.calls)} iterations on different random minibatches "
+                      f"(batch_size = {batch_size}, N = {n})", got, cause)
 
 
 @check("linear_classifier_train_update", basic=TRAIN_BASIC)
@@ -849,7 +859,8 @@ def linear_classifier_train_history(cls, ctx: CheckContext):
                                 num_iters=num_iters, batch_size=12)
             got = _history(history, num_iters)
             if len(rec.calls) != num_iters:
-                raise Failure(f"self.loss called once per iteration ({num_iters} iterations)", f"{len(rec.calls)} calls",
+                raise Failure(f"self.loss called once per iteration ({num_iters} iterations)",
+                              f"{len(rec.calls)} calls",
                               "compute loss, grad = self.loss(X_batch, y_batch, reg) once in each iteration")
             want = np.array([c.loss for c in rec.calls])
             if not np.allclose(got, want, rtol=1e-12, atol=0):
@@ -960,7 +971,8 @@ def linear_classifier_train_init(cls, ctx: CheckContext):
         W = fresh()
         std = float(np.std(W))
         if not (3e-4 <= std <= 3e-3) or np.unique(W).size < W.size // 2:
-            raise Failure("W = 0.001 * np.random.randn(dim, num_classes): small random numbers, standard deviation 0.001",
+            raise Failure("W = 0.001 * np.random.randn(dim, num_classes): "
+                          "small random numbers, standard deviation 0.001",
                           f"standard deviation {std:.3g}, {np.unique(W).size} different values",
                           "initialize self.W = 0.001 * np.random.randn(dim, num_classes) when it is None")
 
@@ -1092,8 +1104,10 @@ def _subclass_loss(name: str, function: str, reference, other, other_name: str):
     return run
 
 
-check("linear_svm_loss")(seeded(_subclass_loss("LinearSVM", "svm_loss_vectorized", ref_losses.svm_loss, ref_losses.softmax_loss, "softmax")))
-check("softmax_classifier_loss")(seeded(_subclass_loss("Softmax", "softmax_loss_vectorized", ref_losses.softmax_loss, ref_losses.svm_loss, "SVM")))
+check("linear_svm_loss")(seeded(_subclass_loss("LinearSVM", "svm_loss_vectorized",
+                                               ref_losses.svm_loss, ref_losses.softmax_loss, "softmax")))
+check("softmax_classifier_loss")(seeded(_subclass_loss("Softmax", "softmax_loss_vectorized",
+                                                       ref_losses.softmax_loss, ref_losses.svm_loss, "SVM")))
 
 
 # ================================================================================================
@@ -1119,7 +1133,8 @@ def _tuning_data(ctx: CheckContext) -> tuple[dict, str, float, tuple]:
         except (OSError, KeyError, ValueError, EOFError) as exc:  # pickle errors included
             raise Failure("CIFAR-10's python batches in the folder course.yaml names (data.cifar10_dir)",
                           f"{type(exc).__name__}: {exc}",
-                          "a problem of the course's configuration, not of your answer: please tell your instructor") from None
+                          "a problem of the course's configuration, not of your answer: "
+                          "please tell your instructor") from None
         return (data, "CIFAR-10", float(ctx.params.get("cifar10_min_val_accuracy", CIFAR10_MIN_VAL_ACCURACY)),
                 ("cifar10", str(path), *sizes))
     return (datasets.digits(), "digits", float(ctx.params.get("min_val_accuracy", DIGITS_MIN_VAL_ACCURACY)),
@@ -1128,7 +1143,8 @@ def _tuning_data(ctx: CheckContext) -> tuple[dict, str, float, tuple]:
 
 def _positive(value, name: str, allow_zero: bool) -> float:
     if value is None:
-        raise Failure(f"a number for {name}", "None (not answered)", "replace None with the value you chose and run the cell")
+        raise Failure(f"a number for {name}", "None (not answered)",
+                      "replace None with the value you chose and run the cell")
     if isinstance(value, bool):
         raise Failure(f"a number for {name}", brief(value, 60))
     try:
@@ -1141,9 +1157,11 @@ def _positive(value, name: str, allow_zero: bool) -> float:
 
 
 TUNING_PARAMS = {
-    "min_val_accuracy": Param("number", DIGITS_MIN_VAL_ACCURACY, "the validation accuracy on digits the reference must reach with the student's values"),
+    "min_val_accuracy": Param("number", DIGITS_MIN_VAL_ACCURACY,
+                              "the validation accuracy on digits the reference must reach with the student's values"),
     "reference_val_accuracy": Param("number", None, "the reference's own accuracy with its pick: a calibration record"),
-    "cifar10_min_val_accuracy": Param("number", CIFAR10_MIN_VAL_ACCURACY, "the same on CIFAR-10, when data.cifar10_dir is set"),
+    "cifar10_min_val_accuracy": Param("number", CIFAR10_MIN_VAL_ACCURACY,
+                                      "the same on CIFAR-10, when data.cifar10_dir is set"),
     "cifar10_num_train": Param("integer", None, "CIFAR-10 training images used"),
     "cifar10_num_val": Param("integer", None, "CIFAR-10 validation images used"),
     "cifar10_num_test": Param("integer", None, "CIFAR-10 test images used"),

@@ -155,8 +155,9 @@ def each_holds_for_all(ctx: CheckContext, strategy: st.SearchStrategy,
     """
     remaining = list(props)
     failures: dict[str, Failure] = {}
+    last_failing: dict = {}   # the example that failed in the current round (the closure fills it)
     while remaining:
-        last_failing = {}
+        last_failing.clear()
 
         @_settings(ctx)
         @given(strategy)

@@ -26,7 +26,8 @@ class Choice:
 
 
 QUESTIONS = {
-    "svm_q1": Number(0.0, "the car score (4.4) still beats cat (1.3) and frog (2.0) by more than 1: every margin stays satisfied"),
+    "svm_q1": Number(0.0, "the car score (4.4) still beats cat (1.3) and frog (2.0) by more than 1: "
+                          "every margin stays satisfied"),
     "svm_q2": (Number(0.0, "all margins satisfied"), Number(math.inf, "a margin violation can be arbitrarily large")),
     "svm_q3": Number(9.0, "with all scores ~0 each of the C - 1 wrong classes costs max(0, 0 - 0 + 1) = 1"),
     "svm_q4": Number(10.0, "the j = y_i term adds max(0, s_y - s_y + 1) = 1 to every example"),
@@ -35,7 +36,8 @@ QUESTIONS = {
     "svm_q7": Choice("B", "if L(W) = 0 then every margin is >= 1, and 2W doubles every margin"),
     "softmax_q1": (Number(0.0, "-log 1 when the true class gets all the probability"),
                    Number(math.inf, "-log p goes to infinity as p goes to 0")),
-    "softmax_q2": Number(math.log(10), "with equal scores every class gets probability 1/C, so L_i = -log(1/C) = log C"),
+    "softmax_q2": Number(math.log(10),
+                         "with equal scores every class gets probability 1/C, so L_i = -log(1/C) = log C"),
     "svm_vs_softmax": Choice("B", "the SVM loss is 0 once the margins are satisfied; softmax always wants more "
                                   "probability on the true class"),
 }
@@ -58,7 +60,8 @@ def _expect_number(spec: Number, answer, rel: float, name: str) -> None:
 
 def _expect_choice(spec: Choice, answer, name: str) -> None:
     if not isinstance(answer, str) or answer.strip().upper() not in {"A", "B", "C", "D"}:
-        raise Failure(f"one letter for {name}", f"{brief(answer, 40)}", "answer with the letter of your choice, e.g. \"A\"")
+        raise Failure(f"one letter for {name}", f"{brief(answer, 40)}",
+                      "answer with the letter of your choice, e.g. \"A\"")
     if answer.strip().upper() != spec.letter:
         raise Failure(spec.letter, answer.strip().upper(), spec.why)
 

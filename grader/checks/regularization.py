@@ -263,7 +263,8 @@ def weights(bound: float = 10.0) -> st.SearchStrategy[np.ndarray]:
 
 def scales() -> st.SearchStrategy[float]:
     """Scale factors, negative ones included; |c| >= 1e-3 or exactly 0, so c * w never underflows to 0."""
-    return st.sampled_from([-2.0, -1.0, 0.0, 0.5, 3.0]) | st.floats(-5.0, 5.0).filter(lambda c: c == 0 or abs(c) >= 1e-3)
+    return (st.sampled_from([-2.0, -1.0, 0.0, 0.5, 3.0])
+            | st.floats(-5.0, 5.0).filter(lambda c: c == 0 or abs(c) >= 1e-3))
 
 
 def _regularizer_examples() -> st.SearchStrategy[dict]:
@@ -287,7 +288,8 @@ def regularizer_properties(kind: Regularizer):
             R, _ = call(a["W"], a["reg"])
             if R < 0:
                 raise Failure("R >= 0 (a penalty never pays you)", f"{R:.6g}",
-                              _cause_of(R, kind.reference(a["W"], a["reg"])[0], kind.value_causes(a["W"], a["reg"]), True)
+                              _cause_of(R, kind.reference(a["W"], a["reg"])[0],
+                                        kind.value_causes(a["W"], a["reg"]), True)
                               or f"R = {kind.formula} is a sum of non-negative terms")
 
         def homogeneous(a):
@@ -323,7 +325,8 @@ def regularizer_properties(kind: Regularizer):
             if not (R == 0 and np.all(dR == 0)):
                 # The subgradient convention is named only when R is right and dR is +-reg at the zeros.
                 at_kink = kind is L1 and R == 0 and np.all(np.isin(np.abs(dR), [0.0, reg]))
-                raise Failure(f"R = 0 and dR = 0 exactly at W = 0 (reg = {reg:g})", f"R = {R:.6g}{_compact(dR).replace(';', ',')}",
+                raise Failure(f"R = 0 and dR = 0 exactly at W = 0 (reg = {reg:g})",
+                              f"R = {R:.6g}{_compact(dR).replace(';', ',')}",
                               ZERO_SUBGRADIENT if at_kink else "at W = 0 the penalty and its gradient are 0")
 
         def unmodified(a):
@@ -700,7 +703,8 @@ def regularized_loss_calls(fn, ctx: CheckContext):
         rec, _ = run_recorded()
         if not rec.reg_calls:
             raise Failure("a call regularizer(W, reg)", "no call",
-                          "use the regularizer you are given (L2, L1, ...), not a fixed one: R, dR = regularizer(W, reg)")
+                          "use the regularizer you are given (L2, L1, ...), not a fixed one: "
+                          "R, dR = regularizer(W, reg)")
         for Wc, r in rec.reg_calls:
             if not (np.array_equal(Wc, W) and r == reg):
                 raise Failure(f"regularizer called with the W given and reg = {reg:g}",
@@ -765,7 +769,8 @@ def l2_prefers(answer, ctx: CheckContext):
         if answer is None:
             raise Failure('"w1" or "w2"', "None (not answered)", "replace None with your answer and run the cell")
         if not isinstance(answer, str) or answer.strip().lower() not in {"w1", "w2"}:
-            raise Failure('"w1" or "w2"', f"{brief(answer, 40)}", 'answer with the name of the vector, as a string: "w1" or "w2"')
+            raise Failure('"w1" or "w2"', f"{brief(answer, 40)}",
+                          'answer with the name of the vector, as a string: "w1" or "w2"')
         if answer.strip().lower() != "w2":
             raise Failure('"w2"', brief(answer.strip(), 60),
                           "both give the score 1, but R_2(w1) = 1^2 = 1 while R_2(w2) = 4 * 0.25^2 = 0.25: "
@@ -792,7 +797,8 @@ def l1_penalties(answer, ctx: CheckContext):
 def sparsity(answer, ctx: CheckContext):
     def body():
         if not isinstance(answer, str) or answer.strip().upper() not in {"A", "B"}:
-            raise Failure('one letter, "A" or "B"', f"{brief(answer, 40)}", 'answer with the letter of your choice, e.g. "A"')
+            raise Failure('one letter, "A" or "B"', f"{brief(answer, 40)}",
+                          'answer with the letter of your choice, e.g. "A"')
         if answer.strip().upper() != "A":
             raise Failure("A", answer.strip().upper(),
                           "L2's gradient 2 * reg * w fades as w gets small, so weights shrink but stay non-zero; "
@@ -848,7 +854,8 @@ def _expect_ridge(ctx, fn, x, y, degree, lam, want=None, what=None):
     want = ref.fit_polynomial_ridge(x, y, degree, lam) if want is None else want
     err = relative_error(got, want)
     if not err <= ctx.tol.value_rel_error:
-        raise Failure(f"{what or 'the ridge coefficients'} {fmt(want)} (N = {len(x)}, degree = {degree}, lam = {lam:g})",
+        raise Failure(f"{what or 'the ridge coefficients'} {fmt(want)} "
+                      f"(N = {len(x)}, degree = {degree}, lam = {lam:g})",
                       fmt(got), _cause_of(got, want, _ridge_causes(x, y, degree, lam), False) or RIDGE_RULE)
 
 

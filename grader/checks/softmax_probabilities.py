@@ -52,8 +52,10 @@ def values(fn, ctx: CheckContext):
 def stability(fn, ctx: CheckContext):
     rng = ctx.rng(12)
     base = rng.standard_normal((4, 5)) * 2
-    yield ctx.run("scores + 1000 give the same, finite probabilities", lambda: _expect(fn, base + 1000, "scores + 1000"))
-    yield ctx.run("scores - 1000 give the same, finite probabilities", lambda: _expect(fn, base - 1000, "scores - 1000"))
+    yield ctx.run("scores + 1000 give the same, finite probabilities",
+                  lambda: _expect(fn, base + 1000, "scores + 1000"))
+    yield ctx.run("scores - 1000 give the same, finite probabilities",
+                  lambda: _expect(fn, base - 1000, "scores - 1000"))
     # No case spreads one row's scores over thousands: a global max shift, correct in exact arithmetic,
     # underflows there (DESIGN.md principle 9).
 

@@ -119,7 +119,8 @@ def worker_cells(nb: NotebookNode, source_cells: dict, answer_ids: set[str], tes
 def unanswered(grade_id: str, points: float, name: str, why: str, load_errors) -> Outcome:
     outcome = Outcome(grade_id, points, [Result(f"`{name}` is defined by its answer cell", False,
                                                 expected=f"`{name}` defined", got=why,
-                                                cause=f"define `{name}` in its answer cell; the cell must run without errors")])
+                                                cause=f"define `{name}` in its answer cell; "
+                                                      "the cell must run without errors")])
     for label, error in load_errors:
         if label.startswith(ANSWER_CELL_LABEL):
             outcome.notes.append(f"Your {label} raised {error} when it was loaded.")
@@ -129,7 +130,8 @@ def unanswered(grade_id: str, points: float, name: str, why: str, load_errors) -
 def out_of_time(grade_id: str, points: float, why: str) -> Outcome:
     return Outcome(grade_id, points, [Result("grading finished within its time", False,
                                              expected="each call of your code to return in well under a second",
-                                             got=why, cause="make your code fast: no sleeping, no needless long loops")])
+                                             got=why,
+                                             cause="make your code fast: no sleeping, no needless long loops")])
 
 
 def too_large(grade_id: str, points: float, name: str, size: int, limit: int) -> Outcome:
@@ -252,7 +254,8 @@ class TrustedGrading(NbGraderPreprocessor):
         if call is None or call[0] != grade_id:
             outcome = Outcome(grade_id, points, [Result("the hidden test", False,
                                                         expected=f'one call grade("{grade_id}", <answer>)',
-                                                        got="other code", cause="a course defect: please tell your instructor")])
+                                                        got="other code",
+                                                        cause="a course defect: please tell your instructor")])
             return outcome.report(), 0.0
         names = answer_names(call[1])
         name = ", ".join(names)

@@ -16,7 +16,8 @@ import sys
 
 CLONE_NEWNS, CLONE_NEWUSER = 0x00020000, 0x10000000
 MS_RDONLY, MS_NOSUID, MS_NODEV, MS_REMOUNT, MS_BIND, MS_REC, MS_PRIVATE = 1, 2, 4, 32, 4096, 1 << 14, 1 << 18
-KEPT_FLAGS = 2 | 4 | 8 | 1024 | 2048 | 4096   # nosuid, nodev, noexec, noatime, nodiratime, relatime (statvfs = MS_ values)
+# nosuid, nodev, noexec, noatime, nodiratime, relatime (statvfs's flags have the MS_ values)
+KEPT_FLAGS = 2 | 4 | 8 | 1024 | 2048 | 4096
 PR_CAPBSET_DROP, PR_SET_NO_NEW_PRIVS = 24, 38
 
 

@@ -1,11 +1,12 @@
 """The isolated worker: a fresh interpreter that holds one notebook's student code and answers calls.
 
 The trusted side starts it as `python -S -s -P -c <this file's text>` with an environment of its own
-(see session.py) and its configuration on standard input, so it imports nothing from the course: `-P` keeps the working directory off the
-module path, `-S -s` keep site-packages' `.pth` files (an editable install of this package) from
-running. Before any student code runs, `lock_down` applies the limits and, on Linux where the system
-allows, leaves it an empty file system, no network and an unprivileged user. The trusted side imports
-this module too, for the wire format below: one definition of how values travel, on both sides.
+(see session.py) and its configuration on standard input, so it imports nothing from the course: `-P`
+keeps the working directory off the module path, `-S -s` keep site-packages' `.pth` files (an
+editable install of this package) from running. Before any student code runs, `lock_down` applies
+the limits and, on Linux where the system allows, leaves it an empty file system, no network and an
+unprivileged user. The trusted side imports this module too, for the wire format below: one
+definition of how values travel, on both sides.
 
 Wire format: frames of a 4-byte big-endian length and a body. A message is one JSON frame followed by
 one frame per array it references ({"t": "nd", "i": k}): the array's raw bytes, whose dtype and shape
