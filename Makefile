@@ -11,6 +11,7 @@ demo: $(VENV)/.installed
 	$(BIN)/grader demo
 
 test: $(VENV)/.installed
+	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
 
 # The instructors' guard alone (release, solution, stubs, corpus, determinism); `make test` runs it too.
