@@ -146,33 +146,17 @@ def stability(kind: LossKind):
         y = np.array([0, 1, 2, 3, 1])
 
         def shifted_by_1000():
-            require_callable(fn, "the loss function")
             p = scores_problem(base + 1000.0, y)
-            with np.errstate(all="ignore"):
-                loss, dW = call_loss(fn, p)
-            exp_loss, exp_dW = kind.reference(*p.args())
-            if not (np.isfinite(loss) and np.all(np.isfinite(dW))):
-                # The evidence for a missing shift: the same answer is finite on the unshifted scores.
-                raise Failure("a finite loss and dW for scores shifted by +1000",
-                              f"loss {loss!r}, dW finite: {bool(np.all(np.isfinite(dW)))}",
-                              _overflow_cause(fn, base, y))
-            _expect_reference(ctx, loss, dW, exp_loss, exp_dW, "scores shifted by +1000", "")
+            # The evidence for a missing shift: the same answer is finite on the unshifted scores.
+            loss, dW = _finite_loss(fn, p, "for scores shifted by +1000", lambda: _overflow_cause(fn, base, y))
+            _expect_reference(ctx, kind, p, loss, dW, "scores shifted by +1000", "")
 
         def confidently_wrong():
-            require_callable(fn, "the loss function")
-            wrong = np.array([[0.0, 50.0, 3.0], [10.0, -40.0, 60.0]])
-            p = scores_problem(wrong, np.array([0, 0]))
-            with np.errstate(all="ignore"):
-                loss, dW = call_loss(fn, p)
-            exp_loss, exp_dW = kind.reference(*p.args())
-            if not (np.isfinite(loss) and np.all(np.isfinite(dW))):
-                raise Failure("a finite loss and dW when the true class is 50 below the best",
-                              f"loss {loss!r}, dW finite: {bool(np.all(np.isfinite(dW)))}",
-                              "-log p of a tiny probability: compute L_i = -s_y + max + log(sum exp(s - max))")
-            capped = "use the log-sum-exp form L_i = -s_y + max + log(sum exp(s - max)); " \
-                     "log(p + eps) caps the loss of a confidently wrong example"
-            _expect_reference(ctx, loss, dW, exp_loss, exp_dW, "true classes 50 below the best score",
-                              capped if loss < exp_loss else "")
+            p = scores_problem(np.array([[0.0, 50.0, 3.0], [10.0, -40.0, 60.0]]), np.array([0, 0]))
+            loss, dW = _finite_loss(fn, p, "when the true class is 50 below the best", lambda: LOG_SUM_EXP)
+            capped = LOG_SUM_EXP + "; log(p + eps) caps the loss of a confidently wrong example"
+            _expect_reference(ctx, kind, p, loss, dW, "true classes 50 below the best score",
+                              capped if loss < kind.reference(*p.args())[0] else "")
 
         yield ctx.run("every score + 1000 leaves loss and dW unchanged and finite", shifted_by_1000)
         yield ctx.run("a confidently wrong example (true class 50 below the best) costs its full loss",
@@ -180,7 +164,26 @@ def stability(kind: LossKind):
     return run
 
 
-def _expect_reference(ctx: CheckContext, loss, dW, exp_loss, exp_dW, what: str, cause: str) -> None:
+LOG_SUM_EXP = "use the log-sum-exp form L_i = -s_y + max + log(sum exp(s - max))"
+
+
+def _quiet_loss(fn, p: Problem) -> tuple[float, np.ndarray]:
+    """The answer's (loss, dW) with numpy's overflow warnings silenced: the values tell."""
+    require_callable(fn, "the loss function")
+    with np.errstate(all="ignore"):
+        return call_loss(fn, p)
+
+
+def _finite_loss(fn, p: Problem, what: str, cause: Callable[[], str]) -> tuple[float, np.ndarray]:
+    loss, dW = _quiet_loss(fn, p)
+    if not (np.isfinite(loss) and np.all(np.isfinite(dW))):
+        raise Failure(f"a finite loss and dW {what}", f"loss {loss!r}, dW finite: {bool(np.all(np.isfinite(dW)))}",
+                      cause())
+    return loss, dW
+
+
+def _expect_reference(ctx: CheckContext, kind: LossKind, p: Problem, loss, dW, what: str, cause: str) -> None:
+    exp_loss, exp_dW = kind.reference(*p.args())
     if not values_close(loss, exp_loss, ctx.tol.value_rel_error, 1e-9):
         raise Failure(f"loss {exp_loss:.6g} for {what}", f"{loss:.6g}", cause)
     err = relative_error(dW, exp_dW)
@@ -191,8 +194,7 @@ def _expect_reference(ctx: CheckContext, loss, dW, exp_loss, exp_dW, what: str, 
 def _overflow_cause(fn, scores, y) -> str:
     """Name the missing max-shift only when the evidence shows it: finite without the shift."""
     try:
-        with np.errstate(all="ignore"):
-            loss, dW = call_loss(fn, scores_problem(scores, y))
+        loss, dW = _quiet_loss(fn, scores_problem(scores, y))
     except Exception:
         return ""
     if np.isfinite(loss) and np.all(np.isfinite(dW)):
