@@ -43,3 +43,9 @@ def assert_passes_basic_case(outcome, name: str) -> None:
     """A correct answer, or a slip that should keep partial credit, passes the basic case."""
     assert outcome.basic is not None and outcome.basic.passed, f"{name}:\n{outcome.report()}"
     assert outcome.results
+
+
+def assert_basic_case_names_cause(outcome, cause: str) -> None:
+    """The cell failed its basic case, and the feedback names `cause` as the likely one."""
+    assert outcome.gated and cause in outcome.basic.cause, outcome.report()
+    assert "the basic case failed" in outcome.report()
