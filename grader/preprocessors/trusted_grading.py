@@ -30,6 +30,7 @@ from nbgrader.preprocessors import NbGraderPreprocessor
 
 from ..grading import current_course, feedback_text, run_check
 from ..outcome import Outcome, Result
+from ..results import OUTCOME_KEY, outcome_record
 from ..sandbox.proxies import ANSWER_CELL_LABEL, active, answer_proxy
 from ..sandbox.session import Limits, OutOfTime, Session, TimeLimit, WorkerFailure
 from .hold_back_tests import is_autograded_test
@@ -214,7 +215,11 @@ class TrustedGrading(NbGraderPreprocessor):
                     if cell is None:
                         continue
                     source, points = tests[grade_id]
-                    text, score = self._grade(course, session, grade_id, source, points, budget, skipped)
+                    text, score, outcome = self._grade_outcome(course, session, grade_id, source, points,
+                                                               budget, skipped)
+                    # The outcome as data (criteria, expected/got, likely cause) beside the text, for
+                    # the instructor's report and the exports: nothing downstream parses the text.
+                    cell.metadata[OUTCOME_KEY] = outcome_record(outcome, course)
                     cell.outputs = [new_output("stream", name="stdout", text=text + "\n"),
                                     new_output("execute_result", data={"text/plain": repr(score)},
                                                execution_count=cell.get("execution_count"))]
@@ -250,13 +255,20 @@ class TrustedGrading(NbGraderPreprocessor):
 
     def _grade(self, course, session: Session, grade_id: str, source: str, points: float,
                budget: Budget | None = None, skipped: dict[str, int] | None = None) -> tuple[str, float]:
+        text, score, _ = self._grade_outcome(course, session, grade_id, source, points, budget, skipped)
+        return text, score
+
+    def _grade_outcome(self, course, session: Session, grade_id: str, source: str, points: float,
+                       budget: Budget | None = None,
+                       skipped: dict[str, int] | None = None) -> tuple[str, float, Outcome]:
+        """(feedback text, score, the outcome both were made from) of one test cell."""
         call = hidden_test_call(source)
         if call is None or call[0] != grade_id:
             outcome = Outcome(grade_id, points, [Result("the hidden test", False,
                                                         expected=f'one call grade("{grade_id}", <answer>)',
                                                         got="other code",
                                                         cause="a course defect: please tell your instructor")])
-            return outcome.report(), 0.0
+            return outcome.report(), 0.0, outcome
         names = answer_names(call[1])
         name = ", ".join(names)
         skipped = skipped or {}
@@ -267,7 +279,7 @@ class TrustedGrading(NbGraderPreprocessor):
         if limit is None:
             ran_out = session.ran_out if session.ran_out and budget.what in session.ran_out \
                 else f"grading time {budget.what} ran out"
-            return out_of_time(grade_id, points, f"not graded: {ran_out}").report(), 0.0
+            return _done(out_of_time(grade_id, points, f"not graded: {ran_out}"))
         session.time_limit = limit
         started = time.monotonic()
         try:
@@ -278,7 +290,7 @@ class TrustedGrading(NbGraderPreprocessor):
             budget.charge(names, time.monotonic() - started)
 
     def _check(self, course, session: Session, grade_id: str, expr: ast.expr, name: str, points: float,
-               skipped: dict[str, int]) -> tuple[str, float]:
+               skipped: dict[str, int]) -> tuple[str, float, Outcome]:
         """`skipped`: answer cell -> its size, for the cells too large to load."""
         limit = course.policy.max_answer_cell_bytes
         session.printed(), session.warnings()   # only what this cell's calls cause is its feedback
@@ -287,14 +299,14 @@ class TrustedGrading(NbGraderPreprocessor):
         except NameError:
             own = [n for n in answer_names(expr) if n in skipped]
             if own:
-                return too_large(grade_id, points, own[0], skipped[own[0]], limit).report(), 0.0
+                return _done(too_large(grade_id, points, own[0], skipped[own[0]], limit))
             outcome = unanswered(grade_id, points, name, "not defined", session.load_errors)
             outcome.notes.extend(not_loaded(skipped, limit))
-            return outcome.report(), 0.0
+            return _done(outcome)
         except OutOfTime as exc:
-            return out_of_time(grade_id, points, str(exc)).report(), 0.0
+            return _done(out_of_time(grade_id, points, str(exc)))
         except WorkerFailure as exc:
-            return unanswered(grade_id, points, name, str(exc), session.load_errors).report(), 0.0
+            return _done(unanswered(grade_id, points, name, str(exc), session.load_errors))
         # What ran in this process (the checks, the references, the garbage collector) is the
         # grader's: only the worker, which runs nothing but the student's code, prints or warns on
         # the student's behalf.
@@ -302,7 +314,12 @@ class TrustedGrading(NbGraderPreprocessor):
         results = [r for r in (outcome.basic, *outcome.results) if r is not None]
         if skipped and any("is not defined" in r.got for r in results):   # a definition it was to load
             outcome.notes.extend(not_loaded(skipped, limit))
-        return feedback_text(outcome, session.printed(), session.warnings()), outcome.score
+        return feedback_text(outcome, session.printed(), session.warnings()), outcome.score, outcome
+
+
+def _done(outcome: Outcome) -> tuple[str, float, Outcome]:
+    """A cell that earns nothing: its report, 0, and the outcome."""
+    return outcome.report(), 0.0, outcome
 
 
 def cell_feedback(nb: NotebookNode) -> dict[str, str]:
