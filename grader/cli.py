@@ -148,6 +148,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("assignment", nargs="?", default="lecture3")
     p.add_argument("--gradebook", default="gradebook.db")
     p.set_defaults(func=cmd_scores)
+    from .class_grading.command import add_parser as add_autograde
+    add_autograde(sub)
     batch = argparse.ArgumentParser(add_help=False)
     batch.add_argument("--jobs", type=_jobs, default=os.cpu_count() or 1,
                        help="course copies graded at once, one per core (default: %(default)s)")
