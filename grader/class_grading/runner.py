@@ -21,7 +21,7 @@ from .bundle import TEMPLATE_DB, content_hash, course_files, submission_files
 from .fingerprint import fingerprint
 from .progress import Reporter, Tally, notable_lines, summary_lines
 from .store import store_result
-from .task import PINNED_THREADS, grade_student
+from .task import COURSE_MARK, PINNED_THREADS, grade_student
 from .template import build_template
 
 # A task whose worker dies is given to another worker this many more times (Dask's allowed-failures).
@@ -188,6 +188,9 @@ def grade_class(course_root: Path, opts: Options, console, *, bar: bool | None =
                     except Exception as exc:  # noqa: BLE001 (any task error is this student's cause)
                         result = {"student": student, "status": "failed", "records": None,
                                   "cause": f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"}
+                    for field in ("log", "cause"):
+                        if result.get(field):
+                            result[field] = result[field].replace(COURSE_MARK, str(course_root))
                     planned = by_student[student]
                     status, cause = store_result(course_root, db_url, course.course_id, opts.assignment, notebooks,
                                                  result, planned.files, planned.content_hash)

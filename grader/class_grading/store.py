@@ -15,9 +15,8 @@ from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 
-import nbformat
-
 from .. import grading_status
+from ..broken_notebooks import invalid_cause
 from .bundle import write_tree
 
 
@@ -50,18 +49,6 @@ def notebook_statuses(files: dict[str, bytes], notebooks: list[str], graded: boo
         cause = invalid_cause(data)
         out[name] = ("invalid", cause) if cause else (("graded", "") if graded else ("not graded", ""))
     return out
-
-
-def invalid_cause(data: bytes) -> str:
-    """'' for a readable notebook, else why it is not one ("an empty file", "not valid JSON ...")."""
-    if not data.strip():
-        return "an empty file"
-    try:
-        nbformat.reads(data.decode("utf-8"), as_version=4)
-    except Exception as exc:  # noqa: BLE001 (nbformat raises many kinds for unreadable input)
-        first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
-        return f"not a readable notebook ({first[:120]})"
-    return ""
 
 
 def _submission(gb, assignment: str, student: str):
@@ -151,6 +138,9 @@ def store_result(course_root: Path, db_url: str, course_id: str, assignment: str
         if row["notebook"] is not None:
             per_notebook[row["notebook"]] = (row["status"], row["cause"])
     status, cause = ("graded", "") if graded else ("not graded", result["cause"])
+    refused = [r for r in result.get("status_rows", []) if r["notebook"] is None and r["status"] == "invalid"]
+    if refused and not graded:  # the run refused the whole submission (for example, it holds links)
+        status, cause = "invalid", refused[0]["cause"]
     with deferred_interrupt():
         if result.get("records") is not None:
             write_records(db_url, course_id, assignment, student, result["records"])

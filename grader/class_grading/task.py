@@ -32,6 +32,7 @@ LOG_FORMAT = "%(asctime)s.%(msecs)03d [%(name)s | %(levelname)s] %(message)s"
 TRUSTED_LINE = re.compile(r"Trusted step: graded \d+ test cells of (\S+) outside the kernel in ([\d.]+) s")
 STAMP = re.compile(r"^(\d\d:\d\d:\d\d\.\d\d\d) \[[^]]*\] (.*)$")
 
+COURSE_MARK = "<course>"
 _courses: dict[str, Path] = {}  # fingerprint -> this worker process's unpacked course (template included)
 
 
@@ -164,14 +165,15 @@ def grade_student(course: dict[str, bytes], expected: str, assignment: str, stud
         graded = proc.returncode == 0 and out_dir.is_dir()
         autograded = read_tree(out_dir) if out_dir.is_dir() else None
         modes = {rel: (out_dir / rel).stat().st_mode & 0o777 for rel in autograded or {}}
-        result = {**base, "log": proc.stdout, "returncode": proc.returncode,
+        log = proc.stdout.replace(str(scratch), COURSE_MARK)  # the coordinator puts its own root back
+        result = {**base, "log": log, "returncode": proc.returncode,
                   "status": "graded" if graded else "failed",
-                  "cause": "" if graded else _failure_cause(proc.stdout, proc.returncode),
+                  "cause": "" if graded else _failure_cause(log, proc.returncode),
                   "autograded": autograded if graded else None, "modes": modes,
                   "records": _records(db_url, assignment, student),
                   "status_rows": _status_rows(db_url, assignment, student)}
         t3 = time.perf_counter()
-        result["seconds"] = {"setup": t1 - t0, "nbgrader": t2 - t1, "collect": t3 - t2, **phases(proc.stdout, launched)}
+        result["seconds"] = {"setup": t1 - t0, "nbgrader": t2 - t1, "collect": t3 - t2, **phases(log, launched)}
         return result
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
