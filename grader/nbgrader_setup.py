@@ -47,6 +47,10 @@ def _configure(c, course_file: Path) -> None:
     at = steps.index(Execute)
     c.Autograde.autograde_preprocessors = [*steps[:at], HoldBackTests, ReadOnlyExecute, TrustedGrading,
                                            *steps[at + 1:]]
+    # An empty or unreadable submitted notebook costs only its own cells, not the student's whole
+    # assignment (see broken_notebooks.py).
+    from .broken_notebooks import TolerantNotebookExporter
+    c.Autograde.exporter_class = TolerantNotebookExporter
     # The kernel inherits nbgrader's environment: hidden tests read this course.yaml, never one a
     # student could place beside a submission.
     os.environ[COURSE_ENV] = str(course_file)
