@@ -46,6 +46,32 @@ def cmd_scores(args) -> int:
     return 0
 
 
+def _gradebook_url(args) -> str | None:
+    db = Path(args.gradebook).resolve()
+    if not db.is_file():
+        print(f"error: {args.gradebook}: expected an nbgrader gradebook; run `nbgrader autograde` first",
+              file=sys.stderr)
+        return None
+    return f"sqlite:///{db}"
+
+
+def cmd_report(args) -> int:
+    from .report import write_report
+    from .results import load_class
+
+    course = load_course(Path(args.course))
+    if args.assignment not in course.assignments:
+        print(f"error: {args.assignment}: expected one of {', '.join(course.assignments)}", file=sys.stderr)
+        return 2
+    url = _gradebook_url(args)
+    if url is None:
+        return 2
+    results = load_class(course, args.assignment, url, course.root)
+    size = write_report(results, args.out)
+    print(f"report: {Path(args.out).resolve()} ({size / 1024:.0f} KB, {len(results.students)} students)")
+    return 0
+
+
 def _corpus_tables(result, console, *, all_entries: bool) -> None:
     """The entries (all, or only those that went wrong) and the kill summary per function."""
     from rich.table import Table
@@ -148,6 +174,12 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("assignment", nargs="?", default="lecture3")
     p.add_argument("--gradebook", default="gradebook.db")
     p.set_defaults(func=cmd_scores)
+    p = sub.add_parser("report", help="write the class report: likely causes ranked, checks failed, score "
+                                      "distributions, who is not graded, late and hand-graded work (one HTML page)")
+    p.add_argument("assignment", nargs="?", default="lecture3")
+    p.add_argument("--gradebook", default="gradebook.db")
+    p.add_argument("--out", default="report.html", help="the HTML file to write (default: %(default)s)")
+    p.set_defaults(func=cmd_report)
     from .class_grading.command import add_parser as add_autograde
     add_autograde(sub)
     batch = argparse.ArgumentParser(add_help=False)

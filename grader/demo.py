@@ -104,5 +104,18 @@ def run_demo(repo: Path, workdir: Path, console) -> int:
                       f"(its notebook is not valid); the other students were graded.")
     console.print(f"gradebook: {workdir / 'gradebook.db'}   nbgrader log: {workdir / 'autograde.log'}")
     console.print(f"wall time: autograde {autograde_seconds:.1f} s, whole demo {time.perf_counter() - started:.1f} s")
+    report = write_demo_report(workdir, course)
+    console.print(f"class report (what the class got wrong): {report}", highlight=False, soft_wrap=True)
     graded = {r.student for r in rows}
     return 0 if {"solution", "stubs"} <= graded else 1
+
+
+def write_demo_report(workdir: Path, course) -> Path:
+    """The instructor's class report of the demo class (`grader report`), written beside its gradebook."""
+    from .report import write_report
+    from .results import load_class
+
+    results = load_class(course, ASSIGNMENT, f"sqlite:///{workdir / 'gradebook.db'}", workdir)
+    out = workdir / "report.html"
+    write_report(results, out)
+    return out

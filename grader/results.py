@@ -262,10 +262,11 @@ def _read_outcomes(path: Path) -> dict[str, dict]:
 
 
 def _disk_status(root: Path, student: str, assignment: str, notebook: str, in_gradebook: bool) -> tuple[str, str]:
-    """Without the status table: no autograded folder = not graded, no autograded notebook = missing."""
-    if in_gradebook:
-        return "graded", ""
+    """Without the status table: no autograded folder = not graded, no autograded notebook = missing.
+    (nbgrader keeps a failed submission's rows in the gradebook but removes its autograded folder.)"""
     folder = root / "autograded" / student / assignment
+    if in_gradebook and (folder / f"{notebook}.ipynb").is_file():
+        return "graded", ""
     submitted = root / "submitted" / student / assignment / f"{notebook}.ipynb"
     if not folder.is_dir():
         if submitted.is_file():
