@@ -72,6 +72,49 @@ def cmd_report(args) -> int:
     return 0
 
 
+def cmd_export(args) -> int:
+    from .exporters import canvas_csv, long_csv, read_roster, write_gradescope
+    from .results import load_class
+
+    course = load_course(Path(args.course))
+    names = args.assignment or list(course.assignments)
+    unknown = [a for a in names if a not in course.assignments]
+    if unknown:
+        print(f"error: {', '.join(unknown)}: expected one of {', '.join(course.assignments)}", file=sys.stderr)
+        return 2
+    if args.roster and args.format != "canvas":
+        print("error: --roster maps students to Canvas: it goes with --format canvas", file=sys.stderr)
+        return 2
+    url = _gradebook_url(args)
+    if url is None:
+        return 2
+    classes = [load_class(course, a, url, course.root) for a in names]
+    default = {"canvas": "canvas.csv", "gradescope": "gradescope", "long": "grades_long.csv"}[args.format]
+    out = Path(args.out or default)
+    if args.format == "gradescope":
+        if len(classes) != 1:
+            print("error: --format gradescope: name one assignment (one results.json per student)", file=sys.stderr)
+            return 2
+        report = write_gradescope(classes[0], out)
+        print(f"gradescope: {len(report.written)} results.json files under {out}")
+    elif args.format == "canvas":
+        text, report = canvas_csv(classes, read_roster(Path(args.roster)) if args.roster else None)
+        out.write_text(text, encoding="utf-8")
+        print(f"canvas: {out} ({text.count(chr(10)) - 2} students)")
+    else:
+        text = long_csv(classes)
+        out.write_text(text, encoding="utf-8")
+        print(f"long: {out} ({text.count(chr(10)) - 1} rows)")
+        return 0
+    for s in report.unmatched_students:
+        print(f"warning: {s} is not on the roster: left out of the export", file=sys.stderr)
+    for s in report.roster_without_grades:
+        print(f"warning: roster student {s} has no grades in the gradebook", file=sys.stderr)
+    for s, why in report.not_graded.items():
+        print(f"warning: {s} is not graded ({why}): exported without a score", file=sys.stderr)
+    return 0
+
+
 def _corpus_tables(result, console, *, all_entries: bool) -> None:
     """The entries (all, or only those that went wrong) and the kill summary per function."""
     from rich.table import Table
@@ -182,6 +225,15 @@ def main(argv: list[str] | None = None) -> int:
     p.set_defaults(func=cmd_report)
     from .class_grading.command import add_parser as add_autograde
     add_autograde(sub)
+    p = sub.add_parser("export", help="grades out to an LMS: Canvas's import CSV, Gradescope's results.json per "
+                                      "student, or a long CSV (one row per student and cell, with status and cause)")
+    p.add_argument("assignment", nargs="*", help="default: every assignment of course.yaml")
+    p.add_argument("--format", required=True, choices=["canvas", "gradescope", "long"])
+    p.add_argument("--out", help="file (canvas, long) or folder (gradescope); default: canvas.csv, gradescope/, "
+                                 "grades_long.csv")
+    p.add_argument("--roster", help="canvas: a roster CSV (Canvas's gradebook export) to map students to Canvas")
+    p.add_argument("--gradebook", default="gradebook.db")
+    p.set_defaults(func=cmd_export)
     batch = argparse.ArgumentParser(add_help=False)
     batch.add_argument("--jobs", type=_jobs, default=os.cpu_count() or 1,
                        help="course copies graded at once, one per core (default: %(default)s)")

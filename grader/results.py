@@ -241,6 +241,8 @@ def load_class(course: Course, assignment: str, db_url: str, course_root: Path |
                     nb.status, nb.cause = st, cause
                 else:
                     nb.status, nb.cause = _disk_status(root, name, assignment, nb_name, sub_nb is not None)
+                if nb.status != "graded":   # whatever the gradebook holds for it, it earned nothing graded
+                    nb.score = None
                 result.notebooks[nb_name] = nb
             if statuses is not None and status.get(None):
                 result.status, result.cause = status[None]
