@@ -41,6 +41,9 @@ def _configure(c, course_file: Path) -> None:
     c.ApplyCoursePoints.course_file = str(course_file)
     defaults = GenerateAssignment.class_traits()["preprocessors"].default()
     c.GenerateAssignment.preprocessors = [ApplyCoursePoints, *defaults]
+    # generate_feedback: the page opens with one line per task (grader/feedback.py, nbgrader's template config).
+    from .feedback import configure_feedback
+    configure_feedback(c)
     # Autograde: the kernel runs the notebook without its hidden tests and with the course read-only;
     # the trusted step grades every test cell outside the kernel, before SaveAutoGrades reads the scores.
     steps = list(Autograde.class_traits()["autograde_preprocessors"].default())
