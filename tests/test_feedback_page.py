@@ -31,10 +31,9 @@ def feedback(tmp_path_factory):
     shutil.copy(REPO / "nbgrader_config.py", root / "nbgrader_config.py")
     env = {**os.environ, "PATH": str(Path(sys.executable).parent) + os.pathsep + os.environ.get("PATH", "")}
     env.pop("GRADER_COURSE_FILE", None)
-    for student in ("ben", "cat"):
-        run = subprocess.run([str(Path(sys.executable).parent / "nbgrader"), "generate_feedback", ASSIGNMENT,
-                              "--student", student], cwd=root, env=env, capture_output=True, text=True, timeout=300)
-        assert run.returncode == 0, run.stderr[-3000:]
+    run = subprocess.run([str(Path(sys.executable).parent / "nbgrader"), "generate_feedback", ASSIGNMENT],
+                         cwd=root, env=env, capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stderr[-3000:]
     return root / "feedback"
 
 

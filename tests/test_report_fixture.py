@@ -74,8 +74,20 @@ def outcome_for(student: str, grade_id: str, points: float) -> Outcome:
                                       Result(f"criterion 2 of {grade_id}", True)])
 
 
+_BUILT: list[Path] = []   # the class is built once per test session, then copied
+
+
 def build_class(root: Path) -> Path:
-    """The class above in `root` (course.yaml, gradebook.db, autograded/); returns root."""
+    """The class above in `root` (course.yaml, gradebook.db, autograded/, solutions/); returns root."""
+    import tempfile
+
+    if not _BUILT:
+        _BUILT.append(_build(Path(tempfile.mkdtemp(prefix="report-class-")) / "course"))
+    shutil.copytree(_BUILT[0], root)
+    return root
+
+
+def _build(root: Path) -> Path:
     from nbgrader.api import Gradebook
 
     from grader import grading_status
