@@ -39,7 +39,7 @@ def placeholder(cause: str) -> nbformat.NotebookNode:
     nb = nbformat.v4.new_notebook()
     nb.cells.append(nbformat.v4.new_markdown_cell(
         f"**This notebook could not be read when it was graded: {cause}.** Its graded cells score 0; "
-        "the other notebooks of the assignment were graded as usual."))
+        "the other notebooks of the assignment were graded as usual.", id="grader-unreadable"))
     nb.metadata[PLACEHOLDER_KEY] = cause
     return nb
 

@@ -86,6 +86,7 @@ class Reporter:
             self.console.print(line, highlight=False, soft_wrap=True)
         for note in notes[:5]:
             self.console.print(f"    {note[:200]}", highlight=False, soft_wrap=True)
+        self.console.file.flush()  # a pipe or log file sees each student as it is done
 
 
 def summary_lines(t: Tally) -> list[str]:

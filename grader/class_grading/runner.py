@@ -172,16 +172,33 @@ def grade_class(course_root: Path, opts: Options, console, *, bar: bool | None =
             return tally
         with (client_factory or dask_client)(opts.jobs, opts.scheduler, opts.retries) as client:
             shared = client.scatter([bundle], broadcast=True)[0]  # once per worker, not once per task
-            futures = [client.submit(grade_student, shared, version, opts.assignment, p.student, p.files,
-                                     p.extension_seconds, key=f"grade-{p.student}-{time.time_ns()}",
-                                     pure=False, priority=-i)
-                       for i, p in enumerate(todo)]
-            student_of = {f.key: p.student for f, p in zip(futures, todo)}
+            def submit(p: Planned, priority: int, **where):
+                future = client.submit(grade_student, shared, version, opts.assignment, p.student, p.files,
+                                       p.extension_seconds, key=f"grade-{p.student}-{time.time_ns()}",
+                                       pure=False, priority=priority, **where)
+                student_of[future.key] = p.student
+                futures.append(future)
+                return future
+
+            student_of: dict[str, str] = {}
+            futures: list = []
+            for i, p in enumerate(todo):
+                submit(p, -i)
+            refused_by: dict[str, set[str]] = {}
+            pending = as_completed(list(futures))
             try:
-                for future in as_completed(futures):
+                for future in pending:
                     student = student_of[future.key]
                     try:
                         result = future.result()
+                        if result["status"] == "refused" and result.get("address"):
+                            # Another worker may have the right version: try each of them once.
+                            refused_by.setdefault(student, set()).add(result["address"])
+                            others = [w for w in client.scheduler_info()["workers"] if w not in refused_by[student]]
+                            if others:
+                                log.write(f"--- {student}: {result['cause']}; sent to another worker\n")
+                                pending.add(submit(by_student[student], 0, workers=others, allow_other_workers=False))
+                                continue
                     except KilledWorker:
                         result = {"student": student, "status": "failed", "records": None,
                                   "cause": f"its Dask worker died {opts.retries + 1} times (killed or out of memory)"}

@@ -46,6 +46,16 @@ def _course_dir(course: dict[str, bytes], version: str) -> Path:
     return _courses[version]
 
 
+def _worker_address() -> str | None:
+    """This Dask worker's address, or None outside a worker (a direct call)."""
+    try:
+        from distributed import get_worker
+
+        return get_worker().address
+    except (ImportError, ValueError):
+        return None
+
+
 def _env() -> dict[str, str]:
     env = dict(os.environ, **PINNED_THREADS)
     env["PATH"] = str(Path(sys.executable).parent) + os.pathsep + env.get("PATH", "")
@@ -138,8 +148,9 @@ def grade_student(course: dict[str, bytes], expected: str, assignment: str, stud
     """
     t0 = time.perf_counter()
     worker = f"{socket.gethostname()}:{os.getpid()}"
+    address = _worker_address()
     version = fingerprint(course)
-    base = {"student": student, "worker": worker, "autograded": None, "modes": {}, "records": None,
+    base = {"student": student, "worker": worker, "address": address, "autograded": None, "modes": {}, "records": None,
             "status_rows": [], "log": "", "returncode": None, "seconds": {}}
     if version != expected:
         return {**base, "status": "refused",
