@@ -66,9 +66,10 @@ def outcome_record(outcome: Outcome, course: Course | None = None) -> dict:
 
 
 def cell_outcomes(nb) -> dict[str, dict]:
-    """grade_id -> the stored outcome record of every autograded test cell of an autograded notebook."""
+    """grade_id -> the stored outcome record of every autograded test cell of an autograded notebook
+    (an nbformat notebook or its plain JSON)."""
     out = {}
-    for cell in nb.cells:
+    for cell in nb.get("cells", []):
         record = cell.get("metadata", {}).get(OUTCOME_KEY)
         grade_id = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
         if isinstance(record, dict) and grade_id:
@@ -183,82 +184,98 @@ def _statuses_from_gradebook(db_url: str, assignment: str):
 
 
 def load_class(course: Course, assignment: str, db_url: str, course_root: Path | None = None,
-               outcomes: dict | None = None) -> ClassResults:
+               outcomes: bool | set[str] = True) -> ClassResults:
     """Every student of the gradebook with their cells, statuses and stored outcomes.
 
-    `outcomes`: {(student, notebook): {grade_id: record}}; by default read from the autograded
-    notebooks under `course_root` (autograded/<student>/<assignment>/<notebook>.ipynb)."""
-    from nbgrader.api import Gradebook, MissingEntry
-
+    The gradebook is read in three queries whatever the class size. `outcomes`: read the stored
+    outcomes of every notebook (True), of none (False: scores only, as `grader scores` needs), or of
+    the named notebooks; they come from the autograded notebooks under `course_root`
+    (autograded/<student>/<assignment>/<notebook>.ipynb)."""
     spec = course.assignments[assignment]
     root = Path(course_root) if course_root is not None else course.root
     statuses = _statuses_from_gradebook(db_url, assignment)
+    wanted = set(spec.notebooks) if outcomes is True else set(outcomes or ())
+    people, submissions, grades = _gradebook_rows(db_url, course.course_id, assignment)
     students = []
-    with Gradebook(db_url, course.course_id) as gb:
-        names = sorted(s.id for s in gb.students)
-        for name in names:
-            db_student = gb.find_student(name)
-            result = StudentResult(name, db_student.first_name, db_student.last_name, db_student.email)
-            try:
-                submission = gb.find_submission(assignment, name)
-            except MissingEntry:
-                submission = None
-            if submission is not None:
-                result.late_penalty = float(submission.late_submission_penalty or 0.0)
-                result.late_seconds = float(submission.total_seconds_late or 0.0)
-            status = (statuses or {}).get(name, {})
-            for nb_name, nb_spec in spec.notebooks.items():
-                nb = NotebookResult(nb_name, "graded", max_score=sum(nb_spec.graded_cells.values()))
-                grades = {}
-                if submission is not None:
-                    try:
-                        sub_nb = gb.find_submission_notebook(nb_name, assignment, name)
-                        grades = {g.name: g for g in sub_nb.grades}
-                    except MissingEntry:
-                        sub_nb = None
-                else:
-                    sub_nb = None
-                if outcomes is not None:
-                    records = outcomes.get((name, nb_name), {})
-                else:
-                    records = _read_outcomes(root / "autograded" / name / assignment / f"{nb_name}.ipynb")
-                for task in nb_spec.tasks.values():
-                    for grade_id, points in task.graded_cells.items():
-                        kind = "auto" if grade_id in task.tests else "manual"
-                        grade = grades.get(grade_id)
-                        score = None
-                        if grade is not None and not (kind == "manual" and grade.needs_manual_grade):
-                            score = float(grade.score or 0.0)
-                        nb.cells[grade_id] = CellResult(grade_id, nb_name, task.name, kind, score, float(points),
-                                                        records.get(grade_id))
-                if sub_nb is not None:
-                    nb.score = sum(c.score or 0.0 for c in nb.cells.values())
-                # The status: the gradebook's status table when it has one, else the folders on disk.
-                if statuses is not None and status:
-                    st, cause = status.get(nb_name) or status.get(None) or ("graded", "")
-                    if st == "graded" and sub_nb is None:
-                        st, cause = "missing", "no submitted notebook"
-                    nb.status, nb.cause = st, cause
-                else:
-                    nb.status, nb.cause = _disk_status(root, name, assignment, nb_name, sub_nb is not None)
-                if nb.status != "graded":   # whatever the gradebook holds for it, it earned nothing graded
-                    nb.score = None
-                result.notebooks[nb_name] = nb
-            if statuses is not None and status.get(None):
-                result.status, result.cause = status[None]
+    for name, (first, last, email) in sorted(people.items()):
+        result = StudentResult(name, first, last, email)
+        if name in submissions:
+            result.late_seconds, result.late_penalty = submissions[name]
+        status = (statuses or {}).get(name, {})
+        for nb_name, nb_spec in spec.notebooks.items():
+            nb = NotebookResult(nb_name, "graded", max_score=sum(nb_spec.graded_cells.values()))
+            cell_grades = grades.get((name, nb_name))
+            records = {}
+            if nb_name in wanted:
+                records = _read_outcomes(root / "autograded" / name / assignment / f"{nb_name}.ipynb")
+            for task in nb_spec.tasks.values():
+                for grade_id, points in task.graded_cells.items():
+                    kind = "auto" if grade_id in task.tests else "manual"
+                    score = None
+                    if cell_grades is not None and grade_id in cell_grades:
+                        value, needs_manual = cell_grades[grade_id]
+                        if not (kind == "manual" and needs_manual):
+                            score = float(value or 0.0)
+                    nb.cells[grade_id] = CellResult(grade_id, nb_name, task.name, kind, score, float(points),
+                                                    records.get(grade_id))
+            if cell_grades is not None:
+                nb.score = sum(c.score or 0.0 for c in nb.cells.values())
+            # The status: the gradebook's status table when it has one, else the folders on disk.
+            if statuses is not None and status:
+                st, cause = status.get(nb_name) or status.get(None) or ("graded", "")
+                if st == "skipped":     # unchanged since its saved grade: that grade stands
+                    st, cause = "graded", ""
+                if st == "graded" and cell_grades is None:
+                    st, cause = "missing", "no submitted notebook"
+                nb.status, nb.cause = st, cause
             else:
-                result.status, result.cause = _student_status(result)
-            students.append(result)
+                nb.status, nb.cause = _disk_status(root, name, assignment, nb_name, cell_grades is not None)
+            if nb.status != "graded":   # whatever the gradebook holds for it, it earned nothing graded
+                nb.score = None
+            result.notebooks[nb_name] = nb
+        whole = status.get(None) if statuses is not None else None
+        if whole and whole[0] not in ("graded", "skipped"):
+            result.status, result.cause = whole
+        else:
+            result.status, result.cause = _student_status(result)
+        students.append(result)
     return ClassResults(course, assignment, students, "gradebook" if statuses is not None else "disk")
 
 
+def _gradebook_rows(db_url: str, course_id: str, assignment: str):
+    """(students {id: (first, last, email)}, submissions {id: (seconds late, late penalty)},
+    grades {(student, notebook): {grade_id: (score, needs manual grade)}}) of one assignment."""
+    from nbgrader.api import (Assignment, BaseCell, Grade, Gradebook, Notebook, Student, SubmittedAssignment,
+                              SubmittedNotebook)
+
+    with Gradebook(db_url, course_id) as gb:
+        people = {s.id: (s.first_name, s.last_name, s.email) for s in gb.db.query(Student)}
+        submissions = {}
+        for sub in gb.db.query(SubmittedAssignment).join(Assignment).filter(Assignment.name == assignment):
+            submissions[sub.student_id] = (float(sub.total_seconds_late or 0.0),
+                                           float(sub.late_submission_penalty or 0.0))
+        grades: dict[tuple[str, str], dict] = {}
+        rows = (gb.db.query(SubmittedAssignment.student_id, Notebook.name, BaseCell.name, Grade.score,
+                            Grade.needs_manual_grade)
+                .select_from(Grade)
+                .join(SubmittedNotebook, Grade.notebook_id == SubmittedNotebook.id)
+                .join(SubmittedAssignment, SubmittedNotebook.assignment_id == SubmittedAssignment.id)
+                .join(Assignment, SubmittedAssignment.assignment_id == Assignment.id)
+                .join(Notebook, SubmittedNotebook.notebook_id == Notebook.id)
+                .join(BaseCell, Grade.cell_id == BaseCell.id)
+                .filter(Assignment.name == assignment))
+        for student, notebook, cell, score, needs_manual in rows:
+            grades.setdefault((student, notebook), {})[cell] = (score, bool(needs_manual))
+    return people, submissions, grades
+
+
 def _read_outcomes(path: Path) -> dict[str, dict]:
-    import nbformat
+    import json
 
     if not path.is_file():
         return {}
-    try:
-        return cell_outcomes(nbformat.read(path, as_version=4))
+    try:   # plain JSON: nbformat's validation costs more than the read, for thousands of notebooks
+        return cell_outcomes(json.loads(path.read_text(encoding="utf-8")))
     except Exception:  # noqa: BLE001 - an unreadable autograded notebook holds no outcomes
         return {}
 
