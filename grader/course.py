@@ -81,6 +81,12 @@ class Policy:
     notebook_budget_seconds: float = 120
     student_budget_seconds: float = 400
     max_answer_cell_bytes: int = 100_000   # a larger answer cell is not loaded into the grading worker
+    # The student's kernel during autograde (see sandbox/kernel_container.py): limits per kernel.
+    kernel_memory_mb: int = 4096       # address space of each of its processes
+    kernel_processes: int = 256        # processes and threads at once
+    kernel_cpu_seconds: int = 600      # CPU time of each of its processes
+    kernel_file_mb: int = 64           # largest file it may write
+    kernel_disk_mb: int = 512          # its private file system: /tmp, HOME and its notebook folder's copy
 
 
 @dataclass(frozen=True)
@@ -129,6 +135,9 @@ class Assignment:
 @dataclass(frozen=True)
 class Data:
     cifar10_dir: str | None = None  # relative to course.yaml; None: the checks use scikit-learn's digits
+    # Course folders or files the student's kernel may read during autograde (relative to course.yaml),
+    # shown read-only at the same relative path inside its notebook folder. cifar10_dir is added.
+    kernel_data: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -273,7 +282,8 @@ def _read_policy(r: _Reader, raw: Any) -> Policy:
         return Policy()
     raw = r.mapping(raw, "policy", ["cell_timeout_seconds", "seed", "hypothesis_max_examples", "tolerances",
                                     "call_timeout_seconds", "worker_memory_mb", "answer_budget_seconds",
-                                    "notebook_budget_seconds", "student_budget_seconds", "max_answer_cell_bytes"])
+                                    "notebook_budget_seconds", "student_budget_seconds", "max_answer_cell_bytes",
+                                    *KERNEL_LIMITS])
     tol_raw = r.mapping(raw.get("tolerances", {}), "policy.tolerances",
                         ["gradient_rel_error", "value_rel_error", "answer_rel_error"])
     defaults = Tolerances()
@@ -298,7 +308,14 @@ def _read_policy(r: _Reader, raw: Any) -> Policy:
            for name in ("answer_budget_seconds", "notebook_budget_seconds", "student_budget_seconds")},
         max_answer_cell_bytes=r.number(raw.get("max_answer_cell_bytes", d.max_answer_cell_bytes),
                                        "policy.max_answer_cell_bytes", minimum=1000, integer=True),
+        **{name: r.number(raw.get(name, getattr(d, name)), f"policy.{name}", minimum=minimum, integer=True)
+           for name, minimum in KERNEL_LIMITS.items()},
     )
+
+
+# The kernel's limits and their smallest sensible values (a kernel with numpy and matplotlib needs them).
+KERNEL_LIMITS = {"kernel_memory_mb": 512, "kernel_processes": 16, "kernel_cpu_seconds": 10, "kernel_file_mb": 1,
+                 "kernel_disk_mb": 16}
 
 
 def _read_params(r: _Reader, raw: Any, key: str, check: str,
@@ -324,11 +341,19 @@ def _read_params(r: _Reader, raw: Any, key: str, check: str,
 def _read_data(r: _Reader, raw: Any) -> Data:
     if raw is None:
         return Data()
-    raw = r.mapping(raw, "data", ["cifar10_dir"])
+    raw = r.mapping(raw, "data", ["cifar10_dir", "kernel_data"])
     cifar = raw.get("cifar10_dir")
     if cifar is not None:
         r.text(cifar, "data.cifar10_dir", what="a folder holding CIFAR-10's data_batch_1..5 and test_batch, or null")
-    return Data(cifar10_dir=cifar)
+    shared = raw.get("kernel_data", [])
+    if not isinstance(shared, list):
+        r.fail("data.kernel_data", "a list of paths relative to course.yaml", shared)
+    for i, path in enumerate(shared):
+        what = "a path relative to course.yaml, inside the course"
+        r.text(path, f"data.kernel_data[{i}]", what=what)
+        if Path(path).is_absolute() or ".." in Path(path).parts:
+            r.fail(f"data.kernel_data[{i}]", what, path)
+    return Data(cifar10_dir=cifar, kernel_data=tuple(shared))
 
 
 def _read_task(r: _Reader, name: str, raw: Any, key: str, known_checks: Callable[[str], bool] | None,

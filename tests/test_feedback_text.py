@@ -110,19 +110,20 @@ def test_cell_feedback_reads_what_the_trusted_step_wrote():
     assert cell_feedback(nb) == {"f-values": "f-values: 1 / 1 points\n"}
 
 
-def test_the_kernel_home_is_removed_when_the_kernel_shuts_down_not_by_the_garbage_collector():
+def test_the_kernel_folder_is_removed_when_the_kernel_shuts_down_not_by_the_garbage_collector():
     import asyncio
 
-    from grader.sandbox.kernel import ReadOnlyKernelManager
+    from grader.sandbox.kernel import ContainedKernelManager
 
-    km = ReadOnlyKernelManager(kernel_name="python3")
-    command = km.format_kernel_cmd()
-    home = Path(command[command.index("--") - 1])
-    assert home.is_dir() and home.name.startswith("kernel-home-")
-    km.format_kernel_cmd()                          # a restart gets a new home; the old one goes now
-    assert not home.exists()
-    home = km._home.name
+    km = ContainedKernelManager(kernel_name="python3")
+    asyncio.run(km._async_pre_start_kernel())
+    base = km._base
+    assert base.is_dir() and base.name.startswith("kernel-") and km.transport == "ipc"
+    assert Path(km.connection_file).parent == base / "run"
+    asyncio.run(km._async_pre_start_kernel())      # a new start gets a new folder; the old one goes now
+    assert not base.exists()
+    base = km._base
     with warnings.catch_warnings():
         warnings.simplefilter("error", ResourceWarning)
         asyncio.run(km._async_cleanup_resources(restart=False))
-    assert not Path(home).exists() and km._home is None
+    assert not base.exists() and km._base is None
