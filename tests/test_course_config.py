@@ -317,6 +317,23 @@ POLICY_CASES = [
         ("student_budget_seconds-bool", "student_budget_seconds", True, "expected a number > 0, got true"),
         ("max_answer_cell_bytes-float", "max_answer_cell_bytes", 1.5e5, "expected an integer >= 1000, got 150000.0"),
         ("max_answer_cell_bytes-tiny", "max_answer_cell_bytes", 10, "expected an integer >= 1000, got 10"),
+        ("kernel_memory_mb-tiny", "kernel_memory_mb", 100, "expected an integer >= 512, got 100"),
+        ("kernel_processes-string", "kernel_processes", "many", "expected an integer >= 16, got 'many'"),
+        ("kernel_cpu_seconds-float", "kernel_cpu_seconds", 60.5, "expected an integer >= 10, got 60.5"),
+        ("kernel_file_mb-zero", "kernel_file_mb", 0, "expected an integer >= 1, got 0"),
+        ("kernel_disk_mb-bool", "kernel_disk_mb", True, "expected an integer >= 16, got true"),
+    ]
+]
+
+DATA_CASES = [
+    pytest.param(Case(i, lambda d, r, v=v: d.setdefault("data", {}).update(kernel_data=v), key, (expected,)), id=i)
+    for i, v, key, expected in [
+        ("kernel_data-not-a-list", "data/cifar", "data.kernel_data",
+         "expected a list of paths relative to course.yaml, got 'data/cifar'"),
+        ("kernel_data-absolute", ["/etc"], "data.kernel_data[0]",
+         "expected a path relative to course.yaml, inside the course, got '/etc'"),
+        ("kernel_data-escapes", ["data/../../home"], "data.kernel_data[0]",
+         "expected a path relative to course.yaml, inside the course, got 'data/../../home'"),
     ]
 ] + [
     pytest.param(Case("policy-not-a-mapping", lambda d, r: d.update(policy=[1, 2]),
@@ -410,8 +427,8 @@ SHAPE_CASES = [
 
 ALL_CASES = [pytest.param(c, id=c.id) for c in (
     TYPO_CASES + MISSING_KEY_CASES + NOTEBOOK_CASES + NO_CELL_CASES
-    + [p.values[0] for p in _points_cases() + TOLERANCE_CASES + POLICY_CASES + CHECK_CASES + GRADE_ID_CASES
-       + DUPLICATE_CASES + SHAPE_CASES]
+    + [p.values[0] for p in _points_cases() + TOLERANCE_CASES + POLICY_CASES + DATA_CASES + CHECK_CASES
+       + GRADE_ID_CASES + DUPLICATE_CASES + SHAPE_CASES]
 )]
 
 
@@ -562,6 +579,25 @@ def test_bad_policy_integers(tmp_path, case):
     msg = case.run(tmp_path)
     assert_names_key(msg, case.key)
     assert case.expected[0] in msg
+
+
+@pytest.mark.parametrize("case", DATA_CASES)
+def test_bad_kernel_data(tmp_path, case):
+    msg = case.run(tmp_path)
+    assert_names_key(msg, case.key)
+    assert case.expected[0] in msg
+
+
+def test_kernel_limits_default_and_are_read(tmp_path):
+    data = copy.deepcopy(REAL)
+    policy = load_course(write_course(tmp_path, data), check_notebooks=False).policy
+    assert (policy.kernel_memory_mb, policy.kernel_processes, policy.kernel_cpu_seconds, policy.kernel_file_mb,
+            policy.kernel_disk_mb) == (4096, 256, 600, 64, 512)
+    data["policy"].update(kernel_memory_mb=1024, kernel_processes=32)
+    data["data"] = {"kernel_data": ["datasets/cifar-10"]}
+    course = load_course(write_course(tmp_path, data), check_notebooks=False)
+    assert (course.policy.kernel_memory_mb, course.policy.kernel_processes) == (1024, 32)
+    assert course.data.kernel_data == ("datasets/cifar-10",)
 
 
 @pytest.mark.parametrize("case", CHECK_CASES)

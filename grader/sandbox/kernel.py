@@ -23,7 +23,7 @@ import time
 from pathlib import Path
 
 from jupyter_client.manager import AsyncKernelManager
-from nbclient.exceptions import DeadKernelError
+from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from nbformat import NotebookNode
 from nbgrader.preprocessors import Execute
 from traitlets import Integer, List, Unicode
@@ -149,6 +149,14 @@ class ContainedExecute(Execute):
         except DeadKernelError:
             self._stop(cell, index, "DeadKernelError", "the kernel died while running this cell: the code "
                        f"called os._exit or went over a limit ({limits_text(self.km)})")
+            return cell, resources
+        except CellTimeoutError:
+            # nbclient interrupted the cell at its time limit and got no answer: the code ignores SIGINT.
+            if self._responds():
+                cell.setdefault("outputs", []).append(NotebookNode(output_type="error", **self.error_on_timeout))
+            else:
+                self._stop(cell, index, "UnresponsiveKernel", "the cell ran past its time limit and the kernel "
+                           "ignored the interrupt; it was stopped")
             return cell, resources
         except Exception as exc:    # noqa: BLE001 (a kernel that breaks its protocol costs only itself)
             # The detail (a bad signature, a thread it could not start) goes to the log, never into the

@@ -1,0 +1,102 @@
+"""The student's kernel in its container, started as autograde starts it (nbclient, ContainedExecute),
+on a notebook whose folder sits inside a course: what it can see, reach and do."""
+
+from __future__ import annotations
+
+import json
+import logging
+import socket
+
+import nbformat
+import pytest
+from nbformat.v4 import new_code_cell, new_notebook
+
+from grader.sandbox.kernel import ContainedExecute, ContainedKernelManager
+
+PROBE = r'''
+import json, os, resource, socket
+def can_connect(port):
+    try:
+        socket.create_connection(("127.0.0.1", port), timeout=1).close()
+        return True
+    except OSError:
+        return False
+print(json.dumps({
+    "cwd": os.getcwd(), "files": sorted(os.listdir(".")), "uid": os.getuid(), "pid": os.getpid(),
+    "processes": sorted(p for p in os.listdir("/proc") if p.isdigit()),
+    "course_visible": os.path.exists(COURSE), "root": sorted(os.listdir("/")),
+    "host_server": can_connect(PORT), "home": os.path.expanduser("~"),
+    "memory": resource.getrlimit(resource.RLIMIT_AS)[0], "nproc": resource.getrlimit(resource.RLIMIT_NPROC)[0],
+    "env": sorted(os.environ),
+}))
+'''
+
+
+@pytest.fixture(scope="module")
+def probed(tmp_path_factory):
+    course = tmp_path_factory.mktemp("course")
+    (course / "gradebook.db").write_text("secret")
+    folder = course / "autograded" / "alice" / "lecture3"
+    folder.mkdir(parents=True)
+    (folder / "helper.py").write_text("x = 1")
+    (folder / "other.ipynb").write_text("{}")
+    server = socket.create_server(("127.0.0.1", 0))
+    code = f"COURSE, PORT = {str(course)!r}, {server.getsockname()[1]}\n" + PROBE
+    nb = new_notebook(cells=[new_code_cell(code), new_code_cell("open('scratch.txt', 'w').write('ok')")])
+    ep = ContainedExecute(timeout=60)
+    ep.preprocess(nb, {"metadata": {"path": str(folder)}})
+    server.close()
+    text = "".join(o.get("text", "") for o in nb.cells[0].outputs)
+    return {"seen": json.loads(text), "course": course, "folder": folder, "nb": nb}
+
+
+def test_the_kernel_sees_only_a_copy_of_its_folders_extra_files(probed):
+    seen = probed["seen"]
+    assert seen["cwd"] == "/home/student/lecture3" and seen["home"] == "/home/student"
+    assert seen["files"] == ["helper.py"]              # no notebooks: not even the student's others
+    assert not seen["course_visible"]
+    assert not (probed["folder"] / "scratch.txt").exists()     # what it writes stays in its container
+    assert set(seen["root"]) <= {"bin", "dev", "etc", "home", "lib", "lib32", "lib64", "libx32", "proc", "root",
+                                 "sbin", "tmp", "usr", "work", "opt", "srv", "var", "mnt"}
+
+
+def test_the_kernel_is_alone_unprivileged_offline_and_limited(probed):
+    seen = probed["seen"]
+    assert seen["pid"] == 1 and seen["processes"] == ["1"]
+    assert seen["uid"] != 0
+    assert seen["host_server"] is False
+    assert seen["memory"] == ContainedKernelManager.memory_mb.default_value * 2**20
+    assert seen["nproc"] == ContainedKernelManager.processes.default_value
+    assert "JPY_PARENT_PID" in seen["env"] and not any(k.startswith("COURSE") for k in seen["env"])
+
+
+def test_the_container_reports_itself_and_a_refusal_warns_once_per_run(caplog):
+    ContainedExecute._warned = False
+    ep = ContainedExecute(timeout=30)
+    logger = logging.getLogger("test-contained")
+    ep.log = logger
+
+    class Refusing(ContainedKernelManager):
+        async def _async_post_start_kernel(self, **kw):
+            await super()._async_post_start_kernel(**kw)
+            assert "refused" not in self.container_status, self.container_status
+            self.container_status = {"refused": "unshare refused (Operation not permitted)"}
+
+    ep.kernel_manager_class = Refusing
+    with caplog.at_level(logging.WARNING, logger="test-contained"):
+        for _ in range(2):
+            ep.preprocess(new_notebook(cells=[new_code_cell("1 + 1")]), {"metadata": {"path": "."}})
+    warnings = [r.getMessage() for r in caplog.records if "NOT contained" in r.getMessage()]
+    assert len(warnings) == 1 and "unshare refused" in warnings[0]
+    ContainedExecute._warned = False
+
+
+def test_a_kernel_that_ignores_interrupts_is_stopped_and_the_notebook_goes_on(tmp_path):
+    loop = "import signal, time\nsignal.signal(signal.SIGINT, signal.SIG_IGN)\nwhile True:\n    time.sleep(0.05)"
+    nb = new_notebook(cells=[new_code_cell("x = 1"), new_code_cell(loop), new_code_cell("print('after')")])
+    ep = ContainedExecute(timeout=3)
+    ep.preprocess(nb, {"metadata": {"path": str(tmp_path)}})
+    errors = [o for o in nb.cells[1].outputs if o.output_type == "error"]
+    assert errors[-1].ename == "UnresponsiveKernel" and "ignored the interrupt" in errors[-1].evalue
+    assert nb.cells[2].outputs == []                   # not run in the stopped kernel, and no failure
+    nbformat.validate(nb)
