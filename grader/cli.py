@@ -33,16 +33,34 @@ def cmd_demo(args) -> int:
 
 
 def cmd_scores(args) -> int:
-    from .scores import gradebook_scores, score_table
+    from .results import load_class
+    from .scores import class_table, find_task, scores_csv, task_table
 
     course = load_course(Path(args.course))
-    db = Path(args.gradebook).resolve()
-    if not db.is_file():
-        print(f"error: {args.gradebook}: expected an nbgrader gradebook; run `nbgrader autograde` first",
-              file=sys.stderr)
+    if args.assignment not in course.assignments:
+        print(f"error: {args.assignment}: expected one of {', '.join(course.assignments)}", file=sys.stderr)
         return 2
-    rows = gradebook_scores(course, args.assignment, f"sqlite:///{db}")
-    _console().print(score_table(course, args.assignment, rows))
+    url = _gradebook_url(args)
+    if url is None:
+        return 2
+    spec = course.assignments[args.assignment]
+    found = None
+    if args.task:
+        found = next(((nb, nb_spec.tasks[args.task]) for nb, nb_spec in spec.notebooks.items()
+                      if args.task in nb_spec.tasks), None)
+        if found is None:
+            tasks = [t for nb in spec.notebooks.values() for t in nb.tasks]
+            print(f"error: --task {args.task}: expected one of {', '.join(tasks)}", file=sys.stderr)
+            return 2
+    # Scores come from the gradebook alone; a task's likely causes from its notebook's stored outcomes.
+    results = load_class(course, args.assignment, url, course.root, outcomes={found[0]} if found else False)
+    if args.csv:
+        sys.stdout.write(scores_csv(results, args.task))
+    elif found:
+        _console().print(task_table(results, *find_task(results, args.task)))
+    else:
+        console = _console()
+        console.print(class_table(results, console.width))
     return 0
 
 
@@ -213,9 +231,12 @@ def main(argv: list[str] | None = None) -> int:
     p = sub.add_parser("demo", help="grade a small demo class with real nbgrader and print its scores")
     p.add_argument("--dir", default="build/demo", help="the demo course directory, recreated (default: %(default)s)")
     p.set_defaults(func=cmd_demo)
-    p = sub.add_parser("scores", help="print per-student, per-task scores from the gradebook")
+    p = sub.add_parser("scores", help="print one row per student and one column per notebook from the gradebook "
+                                      "(--task NAME: that task's cells and likely causes; --csv: as CSV)")
     p.add_argument("assignment", nargs="?", default="lecture3")
     p.add_argument("--gradebook", default="gradebook.db")
+    p.add_argument("--task", help="one task's detail: a column per graded cell and the first likely cause")
+    p.add_argument("--csv", action="store_true", help="write CSV to standard output instead of a table")
     p.set_defaults(func=cmd_scores)
     p = sub.add_parser("report", help="write the class report: likely causes ranked, checks failed, score "
                                       "distributions, who is not graded, late and hand-graded work (one HTML page)")

@@ -141,7 +141,9 @@ class StudentResult:
 
     @property
     def pending_manual(self) -> list[CellResult]:
-        return [c for c in self.cells() if c.kind == "manual" and c.score is None]
+        """The answers of graded notebooks still waiting for a hand grader."""
+        return [c for nb in self.notebooks.values() if nb.status == "graded" for c in nb.cells.values()
+                if c.kind == "manual" and c.score is None]
 
 
 @dataclass
