@@ -9,7 +9,9 @@ Shape of the file::
     course_id: cs231n-lecture3
     policy: {cell_timeout_seconds, seed, hypothesis_max_examples, call_timeout_seconds, worker_memory_mb,
              answer_budget_seconds, notebook_budget_seconds, student_budget_seconds, max_answer_cell_bytes,
+             kernel_memory_mb, kernel_processes, kernel_cpu_seconds, kernel_file_mb, kernel_disk_mb,
              tolerances: {...}}
+    data: {cifar10_dir, kernel_data: [paths the student's kernel may read]}
     assignments:
       lecture3:
         notebooks:
