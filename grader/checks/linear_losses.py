@@ -204,6 +204,13 @@ def _overflow_cause(fn, scores, y) -> str:
 
 # -- invariances with Hypothesis ------------------------------------------------------------------
 
+def multiple_of(got: np.ndarray, base: np.ndarray) -> float:
+    """The k for which k * base is closest to got (least squares): what a failed "got" line measures,
+    e.g. 1 for reg * W where 2 * reg * W was expected, 2 for a sum where a mean was."""
+    scale = float(np.sum(base * base))
+    return float(np.sum(got * base)) / scale if scale > 0 else float("nan")
+
+
 def _loss_and_grad(fn, p: Problem):
     loss, dW = call_loss(fn, p)
     if not (np.isfinite(loss) and np.all(np.isfinite(dW))):
@@ -249,7 +256,9 @@ def properties(kind: LossKind):
                 raise Failure(f"the same loss for the data set twice over ({loss:.6g})", f"{loss2:.6g}",
                               "the data loss is a mean: divide the sum over examples by N")
             if relative_error(dW2, dW) > ctx.tol.value_rel_error:
-                raise Failure("the same dW for the data set twice over", "a different dW",
+                raise Failure("the same dW for the data set twice over",
+                              f"dW on the data set twice over = {multiple_of(dW2, dW):.4g} x dW "
+                              f"(relative error {relative_error(dW2, dW):.3g})",
                               "dW is a mean over the examples too: divide it by N")
 
         def separable(a):
@@ -263,7 +272,12 @@ def properties(kind: LossKind):
                 raise Failure(f"L(W, reg) - L(W, 0) = reg * sum(W * W) = {penalty:.6g}", f"{loss - loss0:.6g}",
                               "the regularization term is reg * np.sum(W * W), added once to the mean data loss")
             if relative_error(dW, dW0 + 2 * p.reg * p.W) > ctx.tol.value_rel_error:
-                raise Failure("dW(W, reg) - dW(W, 0) = 2 * reg * W", "a different difference",
+                off = dW - dW0 - 2 * p.reg * p.W
+                raise Failure("dW(W, reg) - dW(W, 0) = 2 * reg * W",
+                              f"dW(W, reg) - dW(W, 0) = {multiple_of(dW - dW0, p.reg * p.W):.4g} * reg * W at best "
+                              f"fit; largest entry of dW(W, reg) - dW(W, 0) - 2 * reg * W: "
+                              f"{float(np.max(np.abs(off))):.3g} (reg = {p.reg:.3g}, largest |2 * reg * W|: "
+                              f"{float(np.max(np.abs(2 * p.reg * p.W))):.3g})",
                               "the derivative of reg * sum(W * W) is 2 * reg * W, added once")
 
         def unmodified(a):

@@ -90,6 +90,16 @@ def _close(got: np.ndarray, want: np.ndarray, rel: float = 1e-9) -> bool:
     return got.shape == want.shape and bool(np.all(np.isfinite(got))) and relative_error(got, want) <= rel
 
 
+def _distance(got: np.ndarray, want: np.ndarray, name: str) -> str:
+    """What came back instead of `want`, measured: its shape if that differs, else how far it is."""
+    if got.shape != want.shape:
+        return f"a {name} of shape {got.shape} instead of {want.shape}"
+    if not np.all(np.isfinite(got)):
+        return f"a {name} with non-finite entries"
+    return (f"a {name} at relative distance {relative_error(got, want):.3g} from it "
+            f"(largest entry of the difference: {float(np.max(np.abs(got - want))):.3g})")
+
+
 def _history(value, num_iters: int, what: str = "the loss history") -> np.ndarray:
     """A history (list or 1-D array of numbers) as a float array, validated."""
     if value is None:
@@ -422,7 +432,8 @@ def gradient_descent_step(fn, ctx: CheckContext):
             cause = (f"W after {done[0]} steps came back: take num_iters = {n} steps, "
                      "each from the W of the step before"
                      if done else "each iteration evaluates loss_fn at the current W and steps W -= learning_rate * dW")
-            raise Failure(f"W after {n} steps of W -= learning_rate * dW (learning_rate = 0.3)", "a different W", cause)
+            raise Failure(f"W after {n} steps of W -= learning_rate * dW (learning_rate = 0.3)",
+                          _distance(W, want[-1], "W"), cause)
 
     def unmodified():
         require_callable(fn, "gradient_descent")
@@ -814,8 +825,8 @@ def linear_classifier_train_update(cls, ctx: CheckContext):
         obj, _ = _train(cls, rec, W0, _seed(ctx, 102), learning_rate=lr, reg=0.01, num_iters=1, batch_size=20)
         call = rec.calls[0]
         if not np.array_equal(call.W, W0):
-            raise Failure("the first iteration to start from the W set before train", "a different W",
-                          "initialize W only when self.W is None")
+            raise Failure("the first iteration to start from the W set before train",
+                          _distance(np.asarray(call.W), W0, "W"), "initialize W only when self.W is None")
         W = _final_W(obj, W0.shape)
         want = W0 - lr * call.grad
         if not _close(W, want):
