@@ -209,8 +209,10 @@ def grade_class(course_root: Path, opts: Options, console, *, bar: bool | None =
                         if result.get(field):
                             result[field] = result[field].replace(COURSE_MARK, str(course_root))
                     planned = by_student[student]
+                    written = time.perf_counter()
                     status, cause = store_result(course_root, db_url, course.course_id, opts.assignment, notebooks,
                                                  result, planned.files, planned.content_hash)
+                    result.setdefault("seconds", {})["write"] = time.perf_counter() - written
                     if status == "graded":
                         tally.graded.append(student)
                     else:

@@ -1,0 +1,133 @@
+"""Class throughput of `grader autograde` against serial `nbgrader autograde`, measured in one run.
+
+Prints figures and asserts nothing (the machines here are shared and noisy):
+
+1. A class of `--students` (default 16) full submissions (five notebooks each: the solutions, and the
+   solutions with one mutant per notebook), graded twice from the same released course: serial
+   `nbgrader autograde lecture3`, and `grader autograde --jobs 2`. Wall times and their ratio
+   (target: at least 1.8x on 2 cores).
+2. One against two Dask workers: `--jobs 1` on the first `--half` students (default 8) against the
+   `--jobs 2` run of part 1; efficiency = (students per second with 2) / (2 x students per second
+   with 1) (target: at least 0.85).
+3. The per-student breakdown of the `--jobs 2` run, medians: scratch course set-up, nbgrader's start
+   (process start and imports, up to the first notebook), sanitizing, kernel start and execution, the
+   trusted step, collecting the results in the worker, and the coordinator's gradebook write. Also one
+   bare kernel start (jupyter_client, python3), for scale.
+
+Usage: python benchmarks/class_throughput.py [--students 16] [--half 8] [--keep DIR]
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from rich.console import Console  # noqa: E402
+
+from grader.class_grading.runner import Options, grade_class  # noqa: E402
+from grader.course import load_course  # noqa: E402
+from grader.demo import copy_course  # noqa: E402
+from grader.nbgrader_cli import run_nbgrader  # noqa: E402
+from grader.submissions import build_submission, mutants, write_submission  # noqa: E402
+
+ASSIGNMENT = "lecture3"
+PHASES = ("setup", "start", "sanitize", "kernel", "trusted", "collect", "write")
+
+
+def write_class(root: Path, n: int) -> list[str]:
+    """n students: every fourth the solutions, the others one mutant per notebook (cycling the corpus)."""
+    notebooks = list(load_course(root / "course.yaml").assignments[ASSIGNMENT].notebooks)
+    pool = {nb: mutants(nb) for nb in notebooks}
+    names = []
+    for k in range(n):
+        student = f"student{k:03d}"
+        subs = {}
+        for nb in notebooks:
+            bug = [] if k % 4 == 0 else [pool[nb][k % len(pool[nb])]]
+            subs[nb] = build_submission(root, ASSIGNMENT, nb, with_mutants=bug)
+        write_submission(root, student, ASSIGNMENT, subs)
+        names.append(student)
+    return names
+
+
+def kernel_start_seconds() -> float:
+    from jupyter_client.manager import start_new_kernel
+
+    t = time.perf_counter()
+    km, kc = start_new_kernel(kernel_name="python3")
+    started = time.perf_counter() - t
+    kc.stop_channels()
+    km.shutdown_kernel(now=True)
+    return started
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--students", type=int, default=16)
+    parser.add_argument("--half", type=int, default=8)
+    parser.add_argument("--keep", type=Path, help="keep the graded courses in this new folder")
+    args = parser.parse_args()
+    base = args.keep or Path(tempfile.mkdtemp(prefix="grader-throughput-"))
+    base.mkdir(parents=True, exist_ok=True)
+    console = Console(width=140)
+    released = base / "released"
+    copy_course(REPO, released)
+    gen = run_nbgrader(released, "generate_assignment", ASSIGNMENT, "--force")
+    if gen.returncode:
+        print(gen.log[-3000:])
+        return 2
+    roots = {}
+    for name in ("serial", "jobs2", "jobs1"):
+        roots[name] = base / name
+        shutil.copytree(released, roots[name])
+    students = write_class(roots["serial"], args.students)
+    shutil.copytree(roots["serial"] / "submitted", roots["jobs2"] / "submitted")
+    for s in students[:args.half]:
+        shutil.copytree(roots["serial"] / "submitted" / s, roots["jobs1"] / "submitted" / s)
+
+    t = time.perf_counter()
+    serial = run_nbgrader(roots["serial"], "autograde", ASSIGNMENT)
+    serial_s = time.perf_counter() - t
+    print(f"serial nbgrader autograde: {len(students)} students in {serial_s:.1f} s "
+          f"({serial_s / len(students):.1f} s per student), exit {serial.returncode}", flush=True)
+
+    t = time.perf_counter()
+    two = grade_class(roots["jobs2"], Options(ASSIGNMENT, jobs=2), console, bar=False)
+    two_s = time.perf_counter() - t
+    print(f"grader autograde --jobs 2: {len(two.graded)} graded, {len(two.not_graded)} not graded in {two_s:.1f} s; "
+          f"speed-up over serial {serial_s / two_s:.2f}x (target 1.8x)", flush=True)
+
+    t = time.perf_counter()
+    one = grade_class(roots["jobs1"], Options(ASSIGNMENT, jobs=1), console, bar=False)
+    one_s = time.perf_counter() - t
+    rate1, rate2 = len(one.graded) / one_s, len(two.graded) / two_s
+    print(f"grader autograde --jobs 1: {len(one.graded)} students in {one_s:.1f} s ({60 * rate1:.2f} students/min); "
+          f"--jobs 2: {60 * rate2:.2f} students/min; efficiency {rate2 / (2 * rate1):.2f} (target 0.85)", flush=True)
+
+    print("per student, --jobs 2 run, medians (s):")
+    per = {p: [s.get(p, 0.0) for s in two.seconds.values()] for p in PHASES}
+    inside = [s.get("setup", 0) + s.get("nbgrader", 0) + s.get("collect", 0) for s in two.seconds.values()]
+    for p in PHASES:
+        print(f"  {p:9s} {statistics.median(per[p]):7.2f}")
+    med = statistics.median(inside)
+    print(f"  task total {med:.2f} (scratch set-up {100 * statistics.median(per['setup']) / med:.1f}% of it)")
+    print(f"  bare kernel start (jupyter_client, python3): {kernel_start_seconds():.2f} s")
+    for p in (600,):
+        print(f"estimate for {p} students on 2 cores: serial {p * serial_s / len(students) / 3600:.1f} h, "
+              f"--jobs 2 {p / rate2 / 3600:.1f} h; per extra 2-core machine in a cluster roughly "
+              f"{p / rate2 / 3600:.1f} h divided by the number of machines")
+    if not args.keep:
+        shutil.rmtree(base, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,112 @@
+"""Fast unit tests of the class runner's parts (no nbgrader run, no cluster)."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import datetime
+
+import nbformat
+import pytest
+from nbgrader.api import Gradebook
+
+from grader.broken_notebooks import invalid_cause, placeholder
+from grader.class_grading.bundle import content_hash, read_tree, write_tree
+from grader.class_grading.fingerprint import course_hash, fingerprint
+from grader.class_grading.progress import Tally, notable_lines, summary_lines
+from grader.class_grading.store import notebook_statuses
+from grader.class_grading.task import grade_student, phases
+from grader.class_grading.template import TemplateError, build_template
+
+
+def test_invalid_cause_names_empty_and_unreadable_files():
+    good = nbformat.writes(nbformat.v4.new_notebook()).encode()
+    assert invalid_cause(good) == ""
+    assert invalid_cause(b"") == "an empty file"
+    assert invalid_cause(b"  \n") == "an empty file"
+    assert invalid_cause(b'{"cells": [').startswith("not a readable notebook (")
+    assert invalid_cause(b"\xff\xfe").startswith("not a readable notebook (")
+    assert placeholder("an empty file").cells[0].id == "grader-unreadable"
+
+
+def test_notebook_statuses_missing_invalid_and_graded():
+    good = nbformat.writes(nbformat.v4.new_notebook()).encode()
+    files = {"losses.ipynb": good, "gradients.ipynb": b"", "timestamp.txt": b"x"}
+    assert notebook_statuses(files, ["losses", "gradients", "features"], graded=True) == {
+        "losses": ("graded", ""), "gradients": ("invalid", "an empty file"), "features": ("missing", "not submitted")}
+    assert notebook_statuses(files, ["losses"], graded=False) == {"losses": ("not graded", "")}
+
+
+def test_bundle_round_trip_and_hash(tmp_path):
+    files = {"a.ipynb": b"1", "sub/b.txt": b"2"}
+    write_tree(tmp_path / "x", files)
+    assert read_tree(tmp_path / "x") == files
+    assert content_hash(files) == content_hash(dict(reversed(files.items())))
+    assert content_hash(files) != content_hash({**files, "a.ipynb": b"3"})
+    assert content_hash(files) != content_hash({"b.ipynb": b"1", "sub/b.txt": b"2"})
+    with pytest.raises(ValueError, match=r"bundle path '../evil': expected a relative path inside the folder"):
+        write_tree(tmp_path / "y", {"../evil": b""})
+
+
+def test_fingerprint_follows_course_yaml_and_solutions_only():
+    course = {"course.yaml": b"a", "solutions/lecture3/x.ipynb": b"b", "assignments/lecture3/x.ipynb": b"c"}
+    assert course_hash(course) == course_hash({**course, "assignments/lecture3/x.ipynb": b"other"})
+    assert course_hash(course) != course_hash({**course, "course.yaml": b"changed"})
+    assert course_hash(course) != course_hash({**course, "solutions/lecture3/x.ipynb": b"changed"})
+    assert fingerprint(course).startswith("course:") and "/grader:" in fingerprint(course)
+
+
+def test_task_refuses_another_version_without_grading():
+    result = grade_student({"course.yaml": b"a"}, "course:000000000000/grader:000000000000", "lecture3", "ann", {})
+    assert result["status"] == "refused" and result["records"] is None and result["autograded"] is None
+    assert "refused: its course/grader course:" in result["cause"]
+    assert result["cause"].endswith("differs from the coordinator's course:000000000000/grader:000000000000")
+
+
+def test_template_keeps_the_assignment_and_drops_students(tmp_path):
+    url = f"sqlite:///{tmp_path / 'gradebook.db'}"
+    with Gradebook(url, "c") as gb:
+        gb.add_assignment("lecture3", duedate="2026-01-01 00:00:00")
+        gb.add_student("ann")
+        gb.add_submission("lecture3", "ann")
+    build_template(url, "lecture3", tmp_path / "template.db")
+    with sqlite3.connect(tmp_path / "template.db") as db:
+        rows = db.execute("SELECT name, duedate FROM assignment").fetchall()
+        assert rows == [("lecture3", "2026-01-01 00:00:00.000000")]
+        assert db.execute("SELECT count(*) FROM student").fetchone() == (0,)
+        assert db.execute("SELECT count(*) FROM submitted_assignment").fetchone() == (0,)
+    with pytest.raises(TemplateError, match=r"assignment 'other' is not recorded; expected `nbgrader generate_"):
+        build_template(url, "other", tmp_path / "t2.db")
+    with pytest.raises(TemplateError, match=r"no gradebook; expected `nbgrader generate_assignment lecture3`"):
+        build_template(f"sqlite:///{tmp_path / 'none.db'}", "lecture3", tmp_path / "t3.db")
+    with pytest.raises(TemplateError, match=r"expected a SQLite gradebook"):
+        build_template("postgresql://h/db", "lecture3", tmp_path / "t4.db")
+
+
+LOG = """\
+10:00:01.000 [AutogradeApp | INFO] Creating/updating student with ID 'ann': {}
+10:00:03.000 [AutogradeApp | INFO] Sanitizing /c/submitted/ann/lecture3/losses.ipynb
+10:00:03.500 [AutogradeApp | INFO] Autograding /c/autograded/ann/lecture3/losses.ipynb
+10:00:09.000 [AutogradeApp | INFO] Trusted step: graded 12 test cells of losses outside the kernel in 1.50 s, peak
+10:00:10.000 [AutogradeApp | INFO] Sanitizing /c/submitted/ann/lecture3/gradients.ipynb
+10:00:10.200 [AutogradeApp | WARNING] Attribute 'checksum' for cell rel_error-values has changed! (should be: a)
+10:00:10.500 [AutogradeApp | INFO] Autograding /c/autograded/ann/lecture3/gradients.ipynb
+10:00:14.500 [AutogradeApp | ERROR] something a person should read
+"""
+
+
+def test_phases_split_the_log_into_start_sanitize_kernel_and_trusted():
+    got = phases(LOG, launched=datetime(2026, 1, 1, 10, 0, 0))
+    assert got == pytest.approx({"start": 3.0, "sanitize": 1.0, "kernel": 5.0 + 4.0, "trusted": 1.5})
+
+
+def test_console_keeps_only_notable_nbgrader_lines():
+    assert notable_lines(LOG) == ["something a person should read"]
+
+
+def test_summary_names_each_cause_and_the_rate():
+    t = Tally(total=3, skipped=["c"], graded=["a"], not_graded={"b": "its Dask worker died 3 times"})
+    lines = summary_lines(t)
+    assert lines[0].startswith("1 graded, 1 not graded, 1 skipped as unchanged in ") and "students/min" in lines[0]
+    assert lines[1] == "  not graded: b: its Dask worker died 3 times"
+    t.interrupted = True
+    assert summary_lines(t)[0].startswith("interrupted: 1 graded, 1 not graded, 1 skipped as unchanged, 1 not started")
