@@ -10,6 +10,7 @@ import socket
 import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_notebook
+from traitlets.config import Config
 
 from grader.sandbox.kernel import ContainedExecute, ContainedKernelManager
 
@@ -32,6 +33,26 @@ print(json.dumps({
 '''
 
 
+# What students do with files: all of it must keep working in the container.
+STUDENT_WORK = r'''
+import os
+import matplotlib.pyplot as plt
+from sklearn.datasets import load_digits
+plt.plot([0, 1], [1, 0])
+plt.savefig("plot.png")
+plt.savefig("/tmp/plot.png")
+with open("scratch.txt", "w") as fh:
+    fh.write("ok")
+try:
+    open("datasets/new.txt", "w")
+    data_writable = True
+except OSError:
+    data_writable = False
+print(os.path.getsize("plot.png") > 0, os.path.getsize("/tmp/plot.png") > 0, open("scratch.txt").read(),
+      open("datasets/batch.txt").read(), data_writable, load_digits().data.shape)
+'''
+
+
 @pytest.fixture(scope="module")
 def probed(tmp_path_factory):
     course = tmp_path_factory.mktemp("course")
@@ -40,10 +61,14 @@ def probed(tmp_path_factory):
     folder.mkdir(parents=True)
     (folder / "helper.py").write_text("x = 1")
     (folder / "other.ipynb").write_text("{}")
+    (course / "datasets").mkdir()
+    (course / "datasets" / "batch.txt").write_text("declared data")
     server = socket.create_server(("127.0.0.1", 0))
     code = f"COURSE, PORT = {str(course)!r}, {server.getsockname()[1]}\n" + PROBE
-    nb = new_notebook(cells=[new_code_cell(code), new_code_cell("open('scratch.txt', 'w').write('ok')")])
-    ep = ContainedExecute(timeout=60)
+    nb = new_notebook(cells=[new_code_cell(code), new_code_cell(STUDENT_WORK)])
+    config = Config()
+    config.ContainedKernelManager.data_mounts = [[str(course / "datasets"), "datasets"]]
+    ep = ContainedExecute(timeout=60, config=config)
     ep.preprocess(nb, {"metadata": {"path": str(folder)}})
     server.close()
     text = "".join(o.get("text", "") for o in nb.cells[0].outputs)
@@ -53,11 +78,16 @@ def probed(tmp_path_factory):
 def test_the_kernel_sees_only_a_copy_of_its_folders_extra_files(probed):
     seen = probed["seen"]
     assert seen["cwd"] == "/home/student/lecture3" and seen["home"] == "/home/student"
-    assert seen["files"] == ["helper.py"]              # no notebooks: not even the student's others
+    assert seen["files"] == ["datasets", "helper.py"]  # no notebooks: not even the student's others
     assert not seen["course_visible"]
     assert not (probed["folder"] / "scratch.txt").exists()     # what it writes stays in its container
     assert set(seen["root"]) <= {"bin", "dev", "etc", "home", "lib", "lib32", "lib64", "libx32", "proc", "root",
                                  "sbin", "tmp", "usr", "work", "opt", "srv", "var", "mnt"}
+
+
+def test_plots_scratch_files_declared_data_and_digits_work(probed):
+    printed = "".join(o.get("text", "") for o in probed["nb"].cells[1].outputs)
+    assert printed.strip() == "True True ok declared data False (1797, 64)", probed["nb"].cells[1].outputs
 
 
 def test_the_kernel_is_alone_unprivileged_offline_and_limited(probed):

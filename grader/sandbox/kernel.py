@@ -125,8 +125,10 @@ class ContainedExecute(Execute):
             return super().preprocess(nb, resources, km)
         except Exception as exc:    # noqa: BLE001 (the trusted step grades without the kernel)
             # A kernel that would not start or shut down: the notebook keeps what ran, and is graded.
-            self.log.warning("The kernel failed (%s: %s); the notebook is graded without it",
-                             type(exc).__name__, str(exc)[:300])
+            status = getattr(self.km, "container_status", None) or {}
+            why = f"its container could not be made: {status['refused']}" if "refused" in status else \
+                f"{type(exc).__name__}: {str(exc)[:300]}"
+            self.log.warning("The kernel failed (%s); the notebook is graded without it", why)
             return nb, resources
 
     def start_new_kernel_client(self):

@@ -188,14 +188,14 @@ def build_root(settings: dict, kernel_uid: int | None) -> None:
     home, workdir = inside(settings["home"]), inside(settings["workdir"])
     os.makedirs(workdir)
     copy_folder(settings["source"], workdir, limits["disk_mb"] * 2**20 // 2)
-    for host, target in settings["mounts"]:
-        if os.path.exists(host):
-            bind(host, os.path.join(workdir, target), readonly=True)
     if kernel_uid is not None:
         for dirpath, _, filenames in os.walk(home):
             os.lchown(dirpath, kernel_uid, kernel_uid)
             for name in filenames:
                 os.lchown(os.path.join(dirpath, name), kernel_uid, kernel_uid)
+    for host, target in settings["mounts"]:
+        if os.path.exists(host):
+            bind(host, os.path.join(workdir, target), readonly=True)
     os.makedirs(inside("/proc"))
     # Mounted before the old root goes: a user namespace may mount proc only while a full one is visible.
     mount("proc", inside("/proc"), "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, None, "proc")
@@ -345,8 +345,11 @@ def main() -> None:
     status["namespaces"] = settings["namespaces"]
     write_status(status)
     if "refused" in status:
+        # Namespaces were granted but a later step failed: fail closed. The kernel does not start (the
+        # launcher could not run it anyway: it may not make threads once it has a PID namespace for
+        # its children), and the notebook is graded without it; nbgrader's log says why.
         os.waitpid(child, 0)
-        run_unconfined(settings, command)
+        sys.exit(70)
     while True:
         try:
             _, code = os.waitpid(child, 0)
