@@ -79,10 +79,13 @@ _BUILT: list[Path] = []   # the class is built once per test session, then copie
 
 def build_class(root: Path) -> Path:
     """The class above in `root` (course.yaml, gradebook.db, autograded/, solutions/); returns root."""
+    import atexit
     import tempfile
 
     if not _BUILT:
-        _BUILT.append(_build(Path(tempfile.mkdtemp(prefix="report-class-")) / "course"))
+        folder = tempfile.mkdtemp(prefix="report-class-")
+        atexit.register(shutil.rmtree, folder, ignore_errors=True)
+        _BUILT.append(_build(Path(folder) / "course"))
     shutil.copytree(_BUILT[0], root)
     return root
 
