@@ -21,6 +21,7 @@ import time
 from datetime import datetime
 from pathlib import Path
 
+from . import warm_nbgrader
 from .bundle import TEMPLATE_DB, read_tree, write_tree
 from .fingerprint import fingerprint
 
@@ -33,6 +34,8 @@ TRUSTED_LINE = re.compile(r"Trusted step: graded \d+ test cells of (\S+) outside
 STAMP = re.compile(r"^(\d\d:\d\d:\d\d\.\d\d\d) \[[^]]*\] (.*)$")
 
 COURSE_MARK = "<course>"
+# Start nbgrader through the preloaded forkserver (see warm_nbgrader); GRADER_COLD_NBGRADER=1 turns it off.
+WARM = os.environ.get("GRADER_COLD_NBGRADER") != "1"
 _courses: dict[str, Path] = {}  # fingerprint -> this worker process's unpacked course (template included)
 
 
@@ -168,23 +171,35 @@ def grade_student(course: dict[str, bytes], expected: str, assignment: str, stud
         exe = Path(sys.executable).with_name("nbgrader")
         cmd = [str(exe) if exe.exists() else "nbgrader", "autograde", assignment, "--student", student,
                f"--NbGrader.log_format={LOG_FORMAT}", "--NbGrader.log_datefmt=%H:%M:%S"]
+        os.environ.update(PINNED_THREADS)  # before the forkserver starts and imports numpy
         launched = datetime.now()
-        proc = subprocess.run(cmd, cwd=scratch, env=_env(), stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                              stderr=subprocess.STDOUT, text=True, preexec_fn=_die_with_parent)
+        warm = warm_nbgrader.run(scratch, cmd[1:], _env()) if WARM else None
+        if warm is None:
+            proc = subprocess.run(cmd, cwd=scratch, env=_env(), stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                                  stderr=subprocess.STDOUT, text=True, preexec_fn=_die_with_parent,
+                                  # A Ctrl-C at the coordinator's terminal is the coordinator's to handle:
+                                  # it must not cancel a grading whose result may still be written.
+                                  start_new_session=True)
+            warm = (proc.returncode, proc.stdout)
+        returncode, output = warm
         t2 = time.perf_counter()
         out_dir = scratch / "autograded" / student / assignment
-        graded = proc.returncode == 0 and out_dir.is_dir()
+        graded = returncode == 0 and out_dir.is_dir()
         autograded = read_tree(out_dir) if out_dir.is_dir() else None
         modes = {rel: (out_dir / rel).stat().st_mode & 0o777 for rel in autograded or {}}
-        log = proc.stdout.replace(str(scratch), COURSE_MARK)  # the coordinator puts its own root back
-        result = {**base, "log": log, "returncode": proc.returncode,
+        log = output.replace(str(scratch), COURSE_MARK)  # the coordinator puts its own root back
+        result = {**base, "log": log, "returncode": returncode,
                   "status": "graded" if graded else "failed",
-                  "cause": "" if graded else _failure_cause(log, proc.returncode),
+                  "cause": "" if graded else _failure_cause(log, returncode),
                   "autograded": autograded if graded else None, "modes": modes,
                   "records": _records(db_url, assignment, student),
                   "status_rows": _status_rows(db_url, assignment, student)}
         t3 = time.perf_counter()
-        result["seconds"] = {"setup": t1 - t0, "nbgrader": t2 - t1, "collect": t3 - t2, **phases(log, launched)}
+        seconds = {"setup": t1 - t0, "nbgrader": t2 - t1, "collect": t3 - t2, **phases(log, launched)}
+        # After the last notebook: nbgrader's own wrap-up, the kernel's shutdown and the process exit.
+        seconds["finish"] = max(0.0, seconds["nbgrader"] - sum(seconds.get(k, 0.0) for k in
+                                                               ("start", "sanitize", "kernel", "trusted")))
+        result["seconds"] = seconds
         return result
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
