@@ -48,7 +48,7 @@ MIXED_MUTANTS = ("svm_vectorized_reg_gradient_missing", "l1_no_abs", "rel_error_
 STUBS = "stubs"
 DO_NOTHING = "do_nothing"  # do_nothing_<k>: the stubs with the k-th do-nothing answer of every function
 VARIANTS = "variants"      # variants_<k>: the solution with the k-th correct variant of every function
-BROKEN = "broken_json"  # notebooks that are not valid JSON: nbgrader must report them and grade the rest
+BROKEN = "broken_json"  # notebooks that are not valid JSON: graded as placeholders that score 0
 
 
 class CorpusRunError(RuntimeError):
@@ -470,15 +470,18 @@ def ci_guards(points: dict[str, float], subs: list[Submission], batch: Batch, re
                         "identical per-cell scores and feedback text in every copy: "
                         + "; ".join(r.layout for r in repeats)
                         if repeats and not differing else "; ".join(differing) or "nothing was repeated"))
-    expected = {s.student for s in subs if not s.broken}
-    unexpected = sorted(batch.failed - {BROKEN})
+    # Unreadable notebooks are graded as placeholders (grader.broken_notebooks): their cells score 0 and
+    # the student's other work is graded, so every submission, the broken one included, has scores.
+    expected = {s.student for s in subs}
+    unexpected = sorted(batch.failed)
     missing = sorted(s for s in expected - set(unexpected) if (g := batch.students.get(s)) is None or g.cells is None)
-    reported = BROKEN in batch.failed or not any(s.broken for s in subs)
+    broken_scored = [f"{s.student} {why}" for s in subs if s.broken and s.student not in missing
+                     and (why := _full(points, batch.students.get(s.student), want_zero=True))]
     problems = ([f"nbgrader failed on {_names(unexpected)}"] if unexpected else []) + \
                ([f"no scores for {_names(missing)}"] if missing else []) + \
-               ([f"nbgrader did not report the unreadable {BROKEN}"] if not reported else [])
+               ([f"unreadable notebooks earned points: {'; '.join(broken_scored)}"] if broken_scored else [])
     guards.append(Guard("every submission graded", not problems,
-                        f"{len(expected)} graded; nbgrader reported only the unreadable {BROKEN}" if not problems
+                        f"{len(expected)} graded; the unreadable notebooks of {BROKEN} score 0" if not problems
                         else "; ".join(problems)
                         + (f" (last error: {batch.errors[-1].strip()})" if batch.errors else "")))
     return guards

@@ -92,10 +92,11 @@ def fake_ci(**change):
             Submission(STUBS, ("losses",), solved=False), Submission(BROKEN, ("losses",), broken=True),
             Submission(idle, ("losses",), (idle_entry,), solved=False)]
     scores = {"m1": FULL | {"softmax-values": 1.0}, "v1": dict(FULL), STUBS: {g: 0.0 for g in POINTS},
+              BROKEN: {g: 0.0 for g in POINTS},
               idle: {g: 0.0 for g in POINTS}, **{f"{p}_solution": dict(FULL) for p in ("0", "m", "zz")}}
     scores.update(change.pop("scores", {}))
     students = {s.student: Graded(s.student, i % 2, 1, 3, scores.get(s.student)) for i, s in enumerate(subs)}
-    batch = Batch(students, change.pop("failed", {BROKEN}), [], change.pop("stale", []), 2, 1.0, 2.0, None)
+    batch = Batch(students, change.pop("failed", set()), [], change.pop("stale", []), 2, 1.0, 2.0, None)
     entries = [judge_entry("mutant", mutant_entry, POINTS, scores.get("m1")),
                judge_entry("variant", variant_entry, POINTS, scores.get("v1")),
                judge_entry("do_nothing", idle_entry, POINTS, scores.get(idle))]
@@ -132,8 +133,9 @@ def test_a_clean_ci_result_passes_every_guard():
      "do-nothing submission scores zero"),
     ({"stale": ["assignments/lecture3/losses.ipynb is stale"]}, "release in sync"),
     ({"leaks": ["assignments/lecture3/losses.ipynb holds the marker 'BEGIN SOLUTION'"]}, "release leak-free"),
-    ({"failed": {BROKEN, "v1"}}, "every submission graded"),                             # nbgrader failed on one
-    ({"failed": set()}, "every submission graded"),                                     # broken one not reported
+    ({"failed": {"v1"}}, "every submission graded"),                                    # nbgrader failed on one
+    ({"failed": {BROKEN}}, "every submission graded"),             # an unreadable notebook failed the student
+    ({"scores": {BROKEN: {g: 0.0 for g in POINTS} | {"softmax-values": 1.0}}}, "every submission graded"),
 ])
 def test_each_failure_fails_its_guard_and_the_exit_code(change, guard):
     result = fake_ci(**change)
