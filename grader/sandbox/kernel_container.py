@@ -107,11 +107,8 @@ def enter_namespaces(is_root: bool) -> list[str]:
     uid, gid = os.getuid(), os.getgid()
     wanted = {"network": CLONE_NEWNET, "pid": CLONE_NEWPID, "ipc": CLONE_NEWIPC, "uts": CLONE_NEWUTS}
     user = 0 if is_root else CLONE_NEWUSER
-    if libc.unshare(user | sum(wanted.values())) != 0:
-        # An older or stricter system may refuse one kind: the mount namespace is the one that matters.
-        wanted = {}
-        if user:
-            _check(libc.unshare(user), "unshare")
+    # All or nothing: where the system refuses, the kernel runs unconfined and nbgrader's log says so.
+    _check(libc.unshare(user | sum(wanted.values())), "unshare refused")
     if not is_root:
         for path, text in (("/proc/self/setgroups", "deny"), ("/proc/self/uid_map", f"{uid} {uid} 1"),
                            ("/proc/self/gid_map", f"{gid} {gid} 1")):
