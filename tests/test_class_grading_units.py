@@ -110,3 +110,19 @@ def test_summary_names_each_cause_and_the_rate():
     assert lines[1] == "  not graded: b: its Dask worker died 3 times"
     t.interrupted = True
     assert summary_lines(t)[0].startswith("interrupted: 1 graded, 1 not graded, 1 skipped as unchanged, 1 not started")
+
+
+def test_unsafe_entries_names_links_and_special_files(tmp_path):
+    import os
+
+    from grader.class_grading.bundle import unsafe_entries
+
+    folder = tmp_path / "submitted" / "ann" / "lecture3"
+    folder.mkdir(parents=True)
+    (folder / "losses.ipynb").write_text("{}")
+    assert unsafe_entries(folder) == []
+    (tmp_path / "secret").write_text("x")
+    (folder / "data.txt").symlink_to(tmp_path / "secret")
+    os.link(tmp_path / "secret", folder / "copy.txt")
+    os.mkfifo(folder / "pipe")
+    assert unsafe_entries(folder) == ["copy.txt (a hard link)", "data.txt (a symbolic link)", "pipe (a special file)"]

@@ -17,10 +17,10 @@ from datetime import datetime
 from pathlib import Path
 
 from .. import grading_status
-from .bundle import TEMPLATE_DB, content_hash, course_files, submission_files
+from .bundle import TEMPLATE_DB, content_hash, course_files, submission_files, unsafe_entries
 from .fingerprint import fingerprint
 from .progress import Reporter, Tally, notable_lines, summary_lines
-from .store import store_result
+from .store import deferred_interrupt, store_result
 from .task import COURSE_MARK, PINNED_THREADS, grade_student
 from .template import build_template
 
@@ -86,8 +86,10 @@ def _timestamp(files: dict[str, bytes]):
         return None
 
 
-def plan(course_root: Path, db_url: str, course_id: str, opts: Options) -> tuple[list[Planned], list[str]]:
-    """(students to grade, students skipped as unchanged)."""
+def plan(course_root: Path, db_url: str, course_id: str, opts: Options,
+         refused: dict[str, str]) -> tuple[list[Planned], list[str]]:
+    """(students to grade, students skipped as unchanged); fills `refused` (student -> cause) with
+    submissions holding links or special files, which are not graded."""
     everyone = submitted_students(course_root, opts.assignment)
     if opts.students:
         unknown = [s for s in opts.students if s not in everyone]
@@ -98,6 +100,11 @@ def plan(course_root: Path, db_url: str, course_id: str, opts: Options) -> tuple
     hashes, stamps, extensions = _saved(db_url, course_id, opts.assignment)
     todo, skipped = [], []
     for student in everyone:
+        unsafe = unsafe_entries(course_root / "submitted" / student / opts.assignment)
+        if unsafe:
+            refused[student] = (f"the submission holds {', '.join(unsafe[:3])}; it is not graded "
+                                "(nbgrader would follow or copy it)")
+            continue
         files = submission_files(course_root, student, opts.assignment)
         digest = content_hash(files)
         unchanged = (hashes.get(student) == digest and student in stamps and stamps[student] == _timestamp(files)
@@ -161,13 +168,20 @@ def grade_class(course_root: Path, opts: Options, console, *, bar: bool | None =
         template = build_template(db_url, opts.assignment, Path(tmp) / TEMPLATE_DB)
     bundle = {**course_files(course_root), TEMPLATE_DB: template}
     version = fingerprint(bundle)
-    todo, skipped = plan(course_root, db_url, course.course_id, opts)
-    tally = Tally(total=len(todo), skipped=skipped)
+    refused: dict[str, str] = {}
+    todo, skipped = plan(course_root, db_url, course.course_id, opts, refused)
+    tally = Tally(total=len(todo) + len(refused), skipped=skipped)
     by_student = {p.student: p for p in todo}
     with open(log_path, "a", encoding="utf-8") as log, \
             Reporter(console, tally, sys_isatty() if bar is None else bar) as reporter:
         log.write(f"=== grader autograde {opts.assignment} at {datetime.now().isoformat(timespec='seconds')}: "
                   f"{len(todo)} to grade, {len(skipped)} skipped as unchanged, {version}\n")
+        for student, cause in refused.items():
+            with deferred_interrupt():
+                grading_status.record(db_url, opts.assignment, student, "invalid", cause=cause, clear_student=True)
+            tally.not_graded[student] = cause
+            log.write(f"--- {student}: invalid {cause}\n")
+            reporter.student(student, "invalid", cause, [])
         if not todo:
             return tally
         with (client_factory or dask_client)(opts.jobs, opts.scheduler, opts.retries) as client:
