@@ -126,3 +126,24 @@ def test_unsafe_entries_names_links_and_special_files(tmp_path):
     os.link(tmp_path / "secret", folder / "copy.txt")
     os.mkfifo(folder / "pipe")
     assert unsafe_entries(folder) == ["copy.txt (a hard link)", "data.txt (a symbolic link)", "pipe (a special file)"]
+
+
+def test_terminal_bar_shows_done_total_rate_and_failures():
+    import io
+
+    from rich.console import Console
+
+    from grader.class_grading.progress import Reporter
+
+    out = io.StringIO()
+    console = Console(file=out, force_terminal=True, width=160, color_system=None)
+    tally = Tally(total=2)
+    with Reporter(console, tally, bar=True) as reporter:
+        tally.graded.append("a")
+        reporter.student("a", "graded", "", [])
+        tally.not_graded["b"] = "its Dask worker died 3 times"
+        reporter.student("b", "not graded", "its Dask worker died 3 times", [])
+    text = out.getvalue()
+    assert "2/2" in text and "students/min" in text and "1 not graded" in text and "ETA" in text
+    assert "[2/2] b: not graded (its Dask worker died 3 times)" in text  # failures are also listed above the bar
+    assert "[1/2] a: graded" not in text  # graded students only move the bar
