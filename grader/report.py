@@ -41,7 +41,8 @@ def ranked_causes(results: ClassResults) -> list[Cause]:
                 c.students.add(student.student)
                 c.tasks.add(cell.task)
                 c.cells.add(cell.grade_id)
-    return sorted(causes.values(), key=lambda c: (-len(c.students), c.text))
+    # Most students first; among equals, the cause that costs more test cells.
+    return sorted(causes.values(), key=lambda c: (-len(c.students), -len(c.cells), c.text))
 
 
 @dataclass
@@ -214,7 +215,8 @@ table{border-collapse:collapse;margin:.5em 0;font-size:.9em}
 th,td{border-bottom:1px solid #ddd;padding:.3em .6em;text-align:left;
 vertical-align:top}th{background:#f2f5fb}td.num,th.num{text-align:right}
 table.sortable th{cursor:pointer;user-select:none}table.sortable th:after{content:" \\2195";color:#999}
-.share{font-weight:bold;color:#c00000;white-space:nowrap}.cause{font-size:1.05em}
+.share{font-weight:bold;color:#c00000;white-space:nowrap}.cause{font-size:1.05em;min-width:24em}
+td.tasks{font-size:.85em;max-width:16em;color:#444}
 .muted{color:#666}.ok{color:#2e7d32}.bad{color:#c00000}.warn{color:#b26a00}
 details{display:inline}details summary{cursor:pointer;color:#4472c4}
 nav a{margin-right:1em}svg{max-width:100%;height:auto}
@@ -281,7 +283,8 @@ def render_report(results: ClassResults) -> str:
         for c in causes:
             out.append(f"<tr><td class='num share'>{_pct(len(c.students), n)}</td>"
                        f"<td class='num'>{len(c.students)}</td><td class='cause'>{_e(c.text)}</td>"
-                       f"<td>{', '.join(_e(t) for t in sorted(c.tasks))}</td><td>{_names(c.students)}</td></tr>")
+                       f"<td class='tasks'>{', '.join(_e(t) for t in sorted(c.tasks))}</td>"
+                       f"<td>{_names(c.students)}</td></tr>")
         out.append("</tbody></table>")
         out.append(failure_bars([(_short(c.text), len(c.students) / max(n, 1)) for c in causes[:15]],
                                 "share of graded students", "#c0504d"))
@@ -373,13 +376,13 @@ def _student_row(s: StudentResult, spec) -> str:
     for nb in spec.notebooks:
         r = s.notebooks[nb]
         if r.status == "graded":
-            cells.append(f"<td class='num' data-value='{r.score or 0:.3f}'>{r.score or 0:g}</td>")
+            cells.append(f"<td class='num' data-value='{r.score or 0:.3f}'>{r.score or 0:.1f}</td>")
         else:
             cells.append(f"<td class='num bad' data-value='-1'>{_e(r.status)}</td>")
     style = "ok" if s.status == "graded" else "bad"
     pending = sum(c.points for c in s.pending_manual)
     return (f"<tr><td>{_e(s.student)}</td><td>{_e(name)}</td><td class='{style}'>{_e(s.status)}</td>{''.join(cells)}"
-            f"<td class='num' data-value='{s.score:.3f}'><b>{s.score:g}</b></td>"
+            f"<td class='num' data-value='{s.score:.3f}'><b>{s.score:.1f}</b></td>"
             f"<td class='num'>{pending:g}</td></tr>")
 
 
