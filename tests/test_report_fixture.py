@@ -169,3 +169,22 @@ def test_the_fixture_class_reads_back_as_described(tmp_path):
     assert by["dan"].status == "partly graded" and by["dan"].notebooks["features"].status == "missing"
     assert by["cat"].late_seconds == 2 * 86400 + 3 * 3600 and by["cat"].late_penalty == 5.0
     assert by["ben"].notebooks["losses"].cells["svm_loss_vectorized-gradient"].first_cause == REG_GRADIENT
+
+
+def test_without_the_status_table_statuses_come_from_the_folders(tmp_path):
+    """No grader_status rows: no autograded folder = not graded, no autograded notebook = missing."""
+    import sqlite3
+
+    from grader.results import load_class
+
+    root = build_class(tmp_path / "course")
+    with sqlite3.connect(root / "gradebook.db") as db:
+        db.execute("DELETE FROM grader_status")
+    course = load_course(root / "course.yaml", check_notebooks=False)
+    results = load_class(course, ASSIGNMENT, f"sqlite:///{root / 'gradebook.db'}", root, outcomes=False)
+    by = {s.student: s for s in results.students}
+    assert results.status_source == "disk"
+    assert (by["eve"].status, by["eve"].cause) == ("not graded", "no autograded submission")
+    assert by["eve"].score == 0 and by["eve"].notebooks["losses"].score is None
+    assert by["dan"].notebooks["features"].status == "missing" and by["dan"].status == "partly graded"
+    assert by["ann"].status == "graded" and by["ann"].cells()[0].outcome is None   # outcomes=False: none read
