@@ -423,6 +423,9 @@ def parse_course(text: str, path: Path, known_checks: Callable[[str], bool] | No
                   data=_read_data(r, raw.get("data")))
 
 
+GRADE_CALL = re.compile(r"""\bgrade\(\s*["']([^"']*)["']""")
+
+
 def _graded_cells_of(nb_path: Path, filename: str) -> dict[str, dict]:
     """grade_id -> nbgrader metadata of every cell of a source notebook that nbgrader tracks."""
     found = {}
@@ -430,7 +433,9 @@ def _graded_cells_of(nb_path: Path, filename: str) -> dict[str, dict]:
         for cell in json.loads(nb_path.read_text(encoding="utf-8"))["cells"]:
             meta = cell.get("metadata", {}).get("nbgrader")
             if meta and meta.get("grade_id"):
-                found[meta["grade_id"]] = dict(meta, cell_type=cell.get("cell_type"))
+                source = cell.get("source", "")
+                found[meta["grade_id"]] = dict(meta, cell_type=cell.get("cell_type"),
+                                               source="".join(source) if isinstance(source, list) else source)
     except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
         raise CourseConfigError(f"{filename}: expected a readable notebook (.ipynb JSON), "
                                 f"{exc.__class__.__name__}") from None
@@ -460,6 +465,13 @@ def check_against_notebooks(course: Course, source_directory: str = "solutions")
                 if meta is None or not meta.get("grade") or meta.get("solution"):
                     raise CourseConfigError(
                         f"{name}: {t_key}.tests.{gid}: expected an autograded test cell with this grade_id in {rel}")
+                # The grade_id is written three times (course.yaml, the cell's metadata, its grade() call):
+                # a typo in the call would grade the cell with another cell's check.
+                called = GRADE_CALL.findall(meta["source"])
+                if called != [gid]:
+                    found = ", ".join(f'grade("{c}", ...)' for c in called) or "no grade() call"
+                    raise CourseConfigError(f'{name}: {t_key}.tests.{gid}: expected its test cell in {rel} to call '
+                                            f'grade("{gid}", ...) once, found {found}')
             if task.tests and task.name not in cells:
                 raise CourseConfigError(
                     f"{name}: {t_key}: expected an answer cell with grade_id '{task.name}' in {rel}")

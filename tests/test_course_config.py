@@ -8,6 +8,7 @@ temporary directory and loaded from there; notebook checks run against a copy of
 from __future__ import annotations
 
 import copy
+import json
 import os
 import re
 import shutil
@@ -181,6 +182,20 @@ MISSING_KEY_CASES = [
 ]
 
 
+def _edit_test_source(gid: str, new_id: str | None) -> Callable[[dict, Path], None]:
+    """Rewrite the grade() call of test cell `gid` in the copied solutions (None: remove the call)."""
+    def mutate(d: dict, root: Path) -> None:
+        path = root / "solutions" / "lecture3" / "losses.ipynb"
+        nb = json.loads(path.read_text())
+        cell = next(c for c in nb["cells"] if c["metadata"].get("nbgrader", {}).get("grade_id") == gid)
+        source = "".join(cell["source"])
+        cell["source"] = source.replace(f'grade("{gid}"', "pass  # grade(" if new_id is None else f'grade("{new_id}"')
+        if new_id is None:
+            cell["source"] = cell["source"].replace("grade(", "")
+        path.write_text(json.dumps(nb))
+    return mutate
+
+
 def _add_notebook_losses2(d: dict, root: Path) -> None:
     d["assignments"]["lecture3"]["notebooks"]["losses2"] = {"tasks": {"essay": {"manual": 1}}}
 
@@ -240,6 +255,13 @@ NOTEBOOK_CASES = [
     Case("orphan-manual-cell", _delete_task("svm_q7_explanation"),
          f"{TASKS}", (f"expected a task listing the graded cell 'svm_q7_explanation' of {NB_FILE}",),
          notebooks=True),
+    Case("grade-call-names-another-cell", _edit_test_source("svm_loss_naive-gradient", "svm_loss_naive-gradeint"),
+         f"{TASKS}.svm_loss_naive.tests.svm_loss_naive-gradient",
+         (f'expected its test cell in {NB_FILE} to call grade("svm_loss_naive-gradient", ...) once, '
+          'found grade("svm_loss_naive-gradeint", ...)',), notebooks=True),
+    Case("grade-call-missing", _edit_test_source("svm_loss_naive-gradient", None),
+         f"{TASKS}.svm_loss_naive.tests.svm_loss_naive-gradient",
+         ('to call grade("svm_loss_naive-gradient", ...) once, found no grade() call',), notebooks=True),
 ]
 
 NO_CELL = "expected 'tests' (autograded cells) or 'manual' (points graded by hand): this task names no cell"
