@@ -207,3 +207,16 @@ def test_grader_report_and_the_demo_write_the_page(report, tmp_path, capsys):
     assert main(["--course", str(root / "course.yaml"), "report", "--gradebook", str(tmp_path / "none.db")]) == 2
     course = load_course(root / "course.yaml", check_notebooks=False)
     assert write_demo_report(root, course) == root / "report.html"
+
+
+def test_a_missing_browser_skips_only_for_an_ordinary_user(monkeypatch):
+    """As root (CI, `make setup`) Chromium is installed, so its absence fails the browser tests."""
+    import test_report_browser as me
+
+    monkeypatch.setattr(me.shutil, "which", lambda name: None)
+    monkeypatch.setattr(me.os, "geteuid", lambda: 1000)
+    with pytest.raises(pytest.skip.Exception, match="apt-get install -y chromium"):
+        chromium()
+    monkeypatch.setattr(me.os, "geteuid", lambda: 0)
+    with pytest.raises(pytest.fail.Exception, match="as root"):
+        chromium()
