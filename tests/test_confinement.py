@@ -75,7 +75,9 @@ class LoopbackServer:
 def _plant_canaries(root: Path, home: Path) -> None:
     course_file = root / "course.yaml"
     text = course_file.read_text()
-    text = text.replace("policy:\n", f"policy:\n  kernel_memory_mb: {MEMORY_MB}\n  kernel_processes: {PROCESSES}\n", 1)
+    text = re.sub(r"kernel_memory_mb: \d+", f"kernel_memory_mb: {MEMORY_MB}", text)
+    text = re.sub(r"kernel_processes: \d+", f"kernel_processes: {PROCESSES}", text)
+    assert f"kernel_memory_mb: {MEMORY_MB}" in text and f"kernel_processes: {PROCESSES}" in text
     text = text.replace("cell_timeout_seconds: 60", "cell_timeout_seconds: 30")
     course_file.write_text(f"# {COURSE_CANARY}\n" + text)
     solution = root / "solutions" / ASSIGNMENT / f"{NOTEBOOK}.ipynb"

@@ -9,6 +9,8 @@ import shutil
 import socket
 import subprocess
 import sys
+import time
+from pathlib import Path
 
 import nbformat
 import pytest
@@ -127,6 +129,32 @@ def test_where_namespaces_are_refused_the_kernel_runs_unconfined_with_one_warnin
     assert len(warnings) == 1, run.stderr[-2000:]
     assert "unshare refused (Operation not permitted)" in warnings[0]
     assert "can read what this user can read" in warnings[0]
+
+
+ABANDONING_PARENT = r'''
+import asyncio, os, tempfile
+from grader.sandbox.kernel import ContainedKernelManager
+async def main():
+    km = ContainedKernelManager(kernel_name="python3")
+    await km.start_kernel(cwd=tempfile.mkdtemp())
+    kc = km.client()
+    kc.start_channels()
+    await kc.wait_for_ready(timeout=60)
+    print(km.provisioner.process.pid, flush=True)
+    os._exit(0)                     # as nbgrader killed or crashing: no shutdown of the kernel
+asyncio.run(main())
+'''
+
+
+def test_a_kernel_whose_nbgrader_dies_without_shutting_it_down_ends_too(tmp_path):
+    run = subprocess.run([sys.executable, "-c", ABANDONING_PARENT], cwd=tmp_path, capture_output=True, text=True,
+                         timeout=120)
+    launcher = int(run.stdout.split()[0])
+    deadline = time.monotonic() + 10
+    while os.path.exists(f"/proc/{launcher}") and time.monotonic() < deadline:
+        time.sleep(0.1)
+    alive = os.path.exists(f"/proc/{launcher}") and "Z" not in Path(f"/proc/{launcher}/stat").read_text().split()[2]
+    assert not alive, "the kernel's launcher outlived the process that started it"
 
 
 def test_a_kernel_that_ignores_interrupts_is_stopped_and_the_notebook_goes_on(tmp_path):

@@ -14,7 +14,6 @@ the rest of the notebook is not run in it, and the trusted step still grades eve
 
 from __future__ import annotations
 
-import asyncio
 import json
 import shutil
 import sys
@@ -74,16 +73,19 @@ class ContainedKernelManager(AsyncKernelManager):
         command = super().format_kernel_cmd(extra_arguments)
         return [sys.executable, "-I", str(LAUNCHER), str(self._base / "settings.json"), "--", *command]
 
-    async def _async_post_start_kernel(self, **kw) -> None:
-        await super()._async_post_start_kernel(**kw)
-        status = self._base / "status.json"
-        deadline = time.monotonic() + STATUS_WAIT_SECONDS
-        while not status.exists() and time.monotonic() < deadline:
-            await asyncio.sleep(0.01)
-        try:
-            self.container_status = json.loads(status.read_text())
-        except (OSError, ValueError):
-            self.container_status = {"refused": "the launcher reported nothing"}
+    def read_container_status(self) -> dict:
+        """What the launcher applied, or why it could not. The launcher writes it before the kernel can
+        answer, so once the kernel is ready it is there (a short wait covers the launcher's last write)."""
+        if self.container_status is None and self._base is not None:
+            status = self._base / "status.json"
+            deadline = time.monotonic() + STATUS_WAIT_SECONDS
+            while not status.exists() and time.monotonic() < deadline:
+                time.sleep(0.01)
+            try:
+                self.container_status = json.loads(status.read_text())
+            except (OSError, ValueError):
+                self.container_status = {"unknown": "the launcher wrote no status"}
+        return self.container_status or {}
 
     async def _async_cleanup_resources(self, restart: bool = False) -> None:
         await super()._async_cleanup_resources(restart=restart)
@@ -125,7 +127,7 @@ class ContainedExecute(Execute):
             return super().preprocess(nb, resources, km)
         except Exception as exc:    # noqa: BLE001 (the trusted step grades without the kernel)
             # A kernel that would not start or shut down: the notebook keeps what ran, and is graded.
-            status = getattr(self.km, "container_status", None) or {}
+            status = self.km.read_container_status() if isinstance(self.km, ContainedKernelManager) else {}
             why = f"its container could not be made: {status['refused']}" if "refused" in status else \
                 f"{type(exc).__name__}: {str(exc)[:300]}"
             self.log.warning("The kernel failed (%s); the notebook is graded without it", why)
@@ -133,7 +135,7 @@ class ContainedExecute(Execute):
 
     def start_new_kernel_client(self):
         kc = super().start_new_kernel_client()
-        status = getattr(self.km, "container_status", None) or {}
+        status = self.km.read_container_status() if isinstance(self.km, ContainedKernelManager) else {}
         if "refused" in status and not ContainedExecute._warned:
             ContainedExecute._warned = True
             self.log.warning(
@@ -141,6 +143,8 @@ class ContainedExecute(Execute):
                 "solutions, the gradebook, other students' work) and reach the network. Grade as root or "
                 "where unprivileged user namespaces are allowed; see the README's threat model.",
                 status["refused"])
+        elif "unknown" in status:
+            self.log.warning("Could not confirm the student's kernel's container: %s", status["unknown"])
         return kc
 
     def preprocess_cell(self, cell, resources, index):

@@ -24,7 +24,6 @@ writes what it applied to `<settings.status>` for nbgrader's log. The settings a
 """
 
 import ctypes
-import errno
 import fcntl
 import json
 import os
@@ -35,6 +34,7 @@ import socket
 import stat
 import struct
 import sys
+import time
 
 CLONE_NEWNS, CLONE_NEWUTS, CLONE_NEWIPC = 0x00020000, 0x04000000, 0x08000000
 CLONE_NEWUSER, CLONE_NEWPID, CLONE_NEWNET = 0x10000000, 0x20000000, 0x40000000
@@ -305,6 +305,7 @@ def main() -> None:
         settings = json.load(fh)
     settings["source"] = os.getcwd()
     settings["launcher_pid"] = os.getpid()
+    parent = os.getppid()
 
     def write_status(status: dict) -> None:
         with open(settings["status"], "w") as fh:
@@ -347,18 +348,24 @@ def main() -> None:
         # its children), and the notebook is graded without it; nbgrader's log says why.
         os.waitpid(child, 0)
         sys.exit(70)
+    sys.exit(wait_for(child, parent))
+
+
+def wait_for(child: int, parent: int) -> int:
+    """The kernel's exit code. If nbgrader (`parent`) goes away without shutting the kernel down, the
+    kernel is killed: ipykernel cannot watch nbgrader from its own PID namespace."""
     while True:
         try:
-            _, code = os.waitpid(child, 0)
-            break
-        except InterruptedError:
-            continue
-        except OSError as exc:
-            if exc.errno == errno.ECHILD:
-                code = 0
-                break
-            raise
-    sys.exit(os.waitstatus_to_exitcode(code) if code >= 0 else 1)
+            pid, code = os.waitpid(child, os.WNOHANG)
+        except ChildProcessError:
+            return 0
+        if pid:
+            return os.waitstatus_to_exitcode(code) if code >= 0 else 1
+        if os.getppid() != parent:
+            os.kill(child, signal.SIGKILL)
+            os.waitpid(child, 0)
+            return 1
+        time.sleep(0.2)
 
 
 if __name__ == "__main__":
