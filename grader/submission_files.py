@@ -54,18 +54,18 @@ def _kind(mode: int) -> str:
     return "special file"
 
 
+def student_problem(course_root: Path, student: str, assignment: str, submitted: str = "submitted") -> str | None:
+    """Why `submitted/<student>/<assignment>` is refused (the student's folder included), or None."""
+    student_dir = course_root / submitted / student
+    if student_dir.is_symlink():
+        return f"{submitted}/{student} is a symbolic link; a submission must be a plain folder"
+    return submission_problem(student_dir / assignment, f"{submitted}/{student}/{assignment}")
+
+
 def refusals(course_root: Path, assignment: str, submitted: str = "submitted") -> dict[str, str]:
     """student id -> the one-line reason their submission of `assignment` is refused."""
     base = course_root / submitted
-    out = {}
     if not base.is_dir():
-        return out
-    for student_dir in sorted(base.iterdir()):
-        shown = f"{submitted}/{student_dir.name}"
-        if student_dir.is_symlink():
-            out[student_dir.name] = f"{shown} is a symbolic link; a submission must be a plain folder"
-            continue
-        why = submission_problem(student_dir / assignment, f"{shown}/{assignment}")
-        if why:
-            out[student_dir.name] = why
-    return out
+        return {}
+    found = {d.name: student_problem(course_root, d.name, assignment, submitted) for d in sorted(base.iterdir())}
+    return {student: why for student, why in found.items() if why}

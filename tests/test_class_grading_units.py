@@ -112,22 +112,6 @@ def test_summary_names_each_cause_and_the_rate():
     assert summary_lines(t)[0].startswith("interrupted: 1 graded, 1 not graded, 1 skipped as unchanged, 1 not started")
 
 
-def test_unsafe_entries_names_links_and_special_files(tmp_path):
-    import os
-
-    from grader.class_grading.bundle import unsafe_entries
-
-    folder = tmp_path / "submitted" / "ann" / "lecture3"
-    folder.mkdir(parents=True)
-    (folder / "losses.ipynb").write_text("{}")
-    assert unsafe_entries(folder) == []
-    (tmp_path / "secret").write_text("x")
-    (folder / "data.txt").symlink_to(tmp_path / "secret")
-    os.link(tmp_path / "secret", folder / "copy.txt")
-    os.mkfifo(folder / "pipe")
-    assert unsafe_entries(folder) == ["copy.txt (a hard link)", "data.txt (a symbolic link)", "pipe (a special file)"]
-
-
 def test_terminal_bar_shows_done_total_rate_and_failures():
     import io
 
@@ -147,3 +131,21 @@ def test_terminal_bar_shows_done_total_rate_and_failures():
     assert "2/2" in text and "students/min" in text and "1 not graded" in text and "ETA" in text
     assert "[2/2] b: not graded (its Dask worker died 3 times)" in text  # failures are also listed above the bar
     assert "[1/2] a: graded" not in text  # graded students only move the bar
+
+
+def test_the_class_plan_refuses_linked_submissions_without_reading_them(tmp_path):
+    from grader.class_grading.runner import Options, plan
+
+    (tmp_path / "solutions" / "lecture3").mkdir(parents=True)
+    (tmp_path / "solutions" / "lecture3" / "losses.ipynb").write_text("SOLUTION")
+    for student in ("ann", "bob"):
+        (tmp_path / "submitted" / student).mkdir(parents=True)
+    (tmp_path / "submitted" / "ann" / "lecture3").mkdir()
+    (tmp_path / "submitted" / "ann" / "lecture3" / "losses.ipynb").write_text("{}")
+    (tmp_path / "submitted" / "bob" / "lecture3").symlink_to(tmp_path / "solutions" / "lecture3")
+    (tmp_path / "submitted" / "eve").symlink_to(tmp_path / "submitted" / "ann")
+    refused = {}
+    todo, skipped = plan(tmp_path, f"sqlite:///{tmp_path / 'gradebook.db'}", "course", Options("lecture3"), refused)
+    assert [p.student for p in todo] == ["ann"] and skipped == []
+    assert refused == {"bob": "submitted/bob/lecture3 is a symbolic link; a submission must be a plain folder",
+                       "eve": "submitted/eve is a symbolic link; a submission must be a plain folder"}

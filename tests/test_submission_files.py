@@ -68,3 +68,13 @@ def test_a_fifo_is_refused(tmp_path):
     folder = make(tmp_path)
     os.mkfifo(folder / "pipe")
     assert submission_problem(folder, "s") == "s/pipe is a FIFO (named pipe); a submission must hold plain files"
+
+
+def test_one_students_problem_names_the_linked_folder(tmp_path):
+    from grader.submission_files import student_problem
+
+    make(tmp_path, "alice")
+    assert student_problem(tmp_path, "alice", "lecture3") is None
+    (tmp_path / "submitted" / "mallory").symlink_to(tmp_path / "submitted" / "alice")
+    assert student_problem(tmp_path, "mallory", "lecture3") == ("submitted/mallory is a symbolic link; "
+                                                                "a submission must be a plain folder")

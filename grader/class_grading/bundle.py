@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import stat
 from pathlib import Path
 
 COURSE_FILES = ("course.yaml", "nbgrader_config.py", "solutions", "assignments")
@@ -54,25 +53,6 @@ def course_files(course_root: Path) -> dict[str, bytes]:
 def submission_files(course_root: Path, student: str, assignment: str) -> dict[str, bytes]:
     """The student's folder submitted/<student>/<assignment>/ (notebooks, timestamp.txt, other files)."""
     return read_tree(course_root / "submitted" / student / assignment)
-
-
-def unsafe_entries(folder: Path) -> list[str]:
-    """Entries of a submitted folder that are not plain files or folders of its own: symbolic links,
-    special files (FIFOs, sockets, devices) and files hard-linked from elsewhere. A submission holding
-    any is not graded (nbgrader would follow or copy them)."""
-    found = []
-    for dirpath, dirnames, filenames in os.walk(folder):
-        for name in sorted(dirnames + filenames):
-            path = Path(dirpath, name)
-            st = path.lstat()
-            rel = path.relative_to(folder).as_posix()
-            if stat.S_ISLNK(st.st_mode):
-                found.append(f"{rel} (a symbolic link)")
-            elif not (stat.S_ISREG(st.st_mode) or stat.S_ISDIR(st.st_mode)):
-                found.append(f"{rel} (a special file)")
-            elif stat.S_ISREG(st.st_mode) and st.st_nlink > 1:
-                found.append(f"{rel} (a hard link)")
-    return found
 
 
 def content_hash(files: dict[str, bytes]) -> str:

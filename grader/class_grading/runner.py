@@ -17,7 +17,8 @@ from datetime import datetime
 from pathlib import Path
 
 from .. import grading_status
-from .bundle import TEMPLATE_DB, content_hash, course_files, submission_files, unsafe_entries
+from ..submission_files import student_problem
+from .bundle import TEMPLATE_DB, content_hash, course_files, submission_files
 from .fingerprint import fingerprint
 from .progress import Reporter, Tally, notable_lines, summary_lines
 from .store import deferred_interrupt, store_result
@@ -100,10 +101,9 @@ def plan(course_root: Path, db_url: str, course_id: str, opts: Options,
     hashes, stamps, extensions = _saved(db_url, course_id, opts.assignment)
     todo, skipped = [], []
     for student in everyone:
-        unsafe = unsafe_entries(course_root / "submitted" / student / opts.assignment)
-        if unsafe:
-            refused[student] = (f"the submission holds {', '.join(unsafe[:3])}; it is not graded "
-                                "(nbgrader would follow or copy it)")
+        why = student_problem(course_root, student, opts.assignment)
+        if why:     # never read: a link could bundle the solutions, the gradebook or a peer's work
+            refused[student] = why
             continue
         files = submission_files(course_root, student, opts.assignment)
         digest = content_hash(files)
