@@ -20,11 +20,14 @@ Usage: python benchmarks/class_throughput.py [--students 16] [--half 8] [--keep 
 from __future__ import annotations
 
 import argparse
+import os
+import resource
 import shutil
 import statistics
 import sys
 import tempfile
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -39,7 +42,7 @@ from grader.nbgrader_cli import run_nbgrader  # noqa: E402
 from grader.submissions import build_submission, mutants, write_submission  # noqa: E402
 
 ASSIGNMENT = "lecture3"
-PHASES = ("setup", "start", "sanitize", "kernel", "trusted", "collect", "write")
+PHASES = ("setup", "start", "sanitize", "kernel", "trusted", "finish", "collect", "write")
 
 
 def write_class(root: Path, n: int) -> list[str]:
@@ -56,6 +59,24 @@ def write_class(root: Path, n: int) -> list[str]:
         write_submission(root, student, ASSIGNMENT, subs)
         names.append(student)
     return names
+
+
+@contextmanager
+def measured(what: str):
+    """Wall time, CPU time of every finished child process (nbgrader, kernels, workers) and of this
+    process, and the machine's load average, around a block (the machine is shared: read CPU with wall)."""
+    out = {}
+    before = os.getloadavg()[0]
+    r0 = resource.getrusage(resource.RUSAGE_CHILDREN)
+    s0 = resource.getrusage(resource.RUSAGE_SELF)
+    t0 = time.perf_counter()
+    yield out
+    out["wall"] = time.perf_counter() - t0
+    r1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+    s1 = resource.getrusage(resource.RUSAGE_SELF)
+    out["cpu"] = sum(getattr(b, f) - getattr(a, f) for a, b in ((r0, r1), (s0, s1)) for f in ("ru_utime", "ru_stime"))
+    print(f"{what}: {out['wall']:.1f} s wall, {out['cpu']:.1f} s CPU; load average {before:.1f} before, "
+          f"{os.getloadavg()[0]:.1f} after (2 cores, shared)", flush=True)
 
 
 def kernel_start_seconds() -> float:
@@ -93,37 +114,44 @@ def main() -> int:
     for s in students[:args.half]:
         shutil.copytree(roots["serial"] / "submitted" / s, roots["jobs1"] / "submitted" / s)
 
-    t = time.perf_counter()
-    serial = run_nbgrader(roots["serial"], "autograde", ASSIGNMENT)
-    serial_s = time.perf_counter() - t
-    print(f"serial nbgrader autograde: {len(students)} students in {serial_s:.1f} s "
-          f"({serial_s / len(students):.1f} s per student), exit {serial.returncode}", flush=True)
+    with measured("serial nbgrader autograde") as serial_m:
+        serial = run_nbgrader(roots["serial"], "autograde", ASSIGNMENT)
+    serial_s = serial_m["wall"]
+    print(f"  {len(students)} students, {serial_s / len(students):.1f} s and "
+          f"{serial_m['cpu'] / len(students):.1f} s CPU per student, exit {serial.returncode}", flush=True)
 
-    t = time.perf_counter()
-    two = grade_class(roots["jobs2"], Options(ASSIGNMENT, jobs=2), console, bar=False)
-    two_s = time.perf_counter() - t
-    print(f"grader autograde --jobs 2: {len(two.graded)} graded, {len(two.not_graded)} not graded in {two_s:.1f} s; "
-          f"speed-up over serial {serial_s / two_s:.2f}x (target 1.8x)", flush=True)
+    with measured("grader autograde --jobs 2") as two_m:
+        two = grade_class(roots["jobs2"], Options(ASSIGNMENT, jobs=2), console, bar=False)
+    two_s = two_m["wall"]
+    print(f"  {len(two.graded)} graded, {len(two.not_graded)} not graded, "
+          f"{two_m['cpu'] / max(1, len(two.graded)):.1f} s CPU per student; speed-up over serial "
+          f"{serial_s / two_s:.2f}x (target 1.8x)", flush=True)
 
-    t = time.perf_counter()
-    one = grade_class(roots["jobs1"], Options(ASSIGNMENT, jobs=1), console, bar=False)
-    one_s = time.perf_counter() - t
+    with measured("grader autograde --jobs 1") as one_m:
+        one = grade_class(roots["jobs1"], Options(ASSIGNMENT, jobs=1), console, bar=False)
+    one_s = one_m["wall"]
     rate1, rate2 = len(one.graded) / one_s, len(two.graded) / two_s
-    print(f"grader autograde --jobs 1: {len(one.graded)} students in {one_s:.1f} s ({60 * rate1:.2f} students/min); "
-          f"--jobs 2: {60 * rate2:.2f} students/min; efficiency {rate2 / (2 * rate1):.2f} (target 0.85)", flush=True)
+    if rate1 and rate2:
+        print(f"  {len(one.graded)} students, {60 * rate1:.2f} students/min; --jobs 2: {60 * rate2:.2f} "
+              f"students/min; efficiency {rate2 / (2 * rate1):.2f} (target 0.85)", flush=True)
 
     print("per student, --jobs 2 run, medians (s):")
+    if not two.seconds:
+        return 1
     per = {p: [s.get(p, 0.0) for s in two.seconds.values()] for p in PHASES}
     inside = [s.get("setup", 0) + s.get("nbgrader", 0) + s.get("collect", 0) for s in two.seconds.values()]
     for p in PHASES:
         print(f"  {p:9s} {statistics.median(per[p]):7.2f}")
     med = statistics.median(inside)
-    print(f"  task total {med:.2f} (scratch set-up {100 * statistics.median(per['setup']) / med:.1f}% of it)")
+    over = statistics.median([sum(s.get(p, 0.0) for p in ("setup", "start", "collect", "write"))
+                              for s in two.seconds.values()])
+    print(f"  task total {med:.2f}; scratch set-up {100 * statistics.median(per['setup']) / med:.1f}% of it; "
+          f"all overhead (set-up, nbgrader start, collect, gradebook write) {over:.2f} s = {100 * over / med:.1f}%")
     print(f"  bare kernel start (jupyter_client, python3): {kernel_start_seconds():.2f} s")
     for p in (600,):
         print(f"estimate for {p} students on 2 cores: serial {p * serial_s / len(students) / 3600:.1f} h, "
-              f"--jobs 2 {p / rate2 / 3600:.1f} h; per extra 2-core machine in a cluster roughly "
-              f"{p / rate2 / 3600:.1f} h divided by the number of machines")
+              f"--jobs 2 {p / rate2 / 3600:.1f} h; on k such machines in a cluster about "
+              f"{p / rate2 / 3600:.1f} h / k")
     if not args.keep:
         shutil.rmtree(base, ignore_errors=True)
     return 0

@@ -8,7 +8,6 @@ fingerprints grade a submission the same way; a worker with another grader or co
 from __future__ import annotations
 
 import hashlib
-from functools import lru_cache
 from pathlib import Path
 
 import grader
@@ -29,9 +28,10 @@ def course_hash(files: dict[str, bytes]) -> str:
     return _digest({k: v for k, v in files.items() if k in COURSE_PARTS or k.startswith("solutions/")})
 
 
-@lru_cache(maxsize=1)
 def grader_hash() -> str:
-    """Hash of this process's `grader` package (its .py, .yaml and .tpl files) and nbgrader's version."""
+    """Hash of the `grader` package this process imports (its .py, .yaml, .tpl and .json files, as they are
+    on disk now) and nbgrader's version. Not cached: a long-lived worker or coordinator whose installation
+    is updated must notice (about 20 ms)."""
     import nbgrader
 
     root = Path(grader.__file__).parent
