@@ -255,17 +255,28 @@ def test_heavy_modules_are_loaded_only_for_answers_that_import_them():
         assert answer_proxy(s, "f")(np.zeros(2)) == pytest.approx(np.log(2))
 
 
-@pytest.mark.skipif(not LINUX_ROOT, reason="the read-only kernel needs Linux namespaces (root here)")
-def test_the_kernel_launcher_leaves_only_a_private_home_writable(tmp_path):
+@pytest.mark.skipif(not LINUX_ROOT, reason="the kernel's container needs Linux namespaces (root here)")
+def test_the_kernel_launcher_runs_its_command_in_a_private_root(tmp_path):
+    import json
     import subprocess
 
-    from grader.sandbox.kernel import LAUNCHER
+    from grader.sandbox.kernel import LAUNCHER, python_paths
 
-    home, target = tmp_path / "home", tmp_path / "written_by_the_kernel"
-    home.mkdir()
+    base = tmp_path / "kernel"
+    for name in ("run", "root", "home"):
+        (base / name).mkdir(parents=True)
+    folder, target = tmp_path / "notebook", tmp_path / "written_by_the_kernel"
+    folder.mkdir()
+    settings = {"status": str(base / "status.json"), "runtime": str(base / "run"), "root": str(base / "root"),
+                "fallback_home": str(base / "home"), "home": "/home/student", "workdir": "/home/student/nb",
+                "mounts": [], "readonly": python_paths(),
+                "limits": {"memory_mb": 1024, "processes": 64, "cpu_seconds": 60, "file_mb": 8, "disk_mb": 64}}
+    (base / "settings.json").write_text(json.dumps(settings))
     code = (f"import os; open(os.path.join(os.environ['HOME'], 'cache'), 'w').write('ok'); "
-            f"print('home writable'); open({str(target)!r}, 'w')")
-    proc = subprocess.run([sys.executable, "-I", str(LAUNCHER), str(home), "--", sys.executable, "-c", code],
-                          capture_output=True, text=True)
-    assert "home writable" in proc.stdout and "Read-only file system" in proc.stderr
-    assert not target.exists() and not any(home.iterdir())   # the home was private to the kernel
+            f"print('home writable', os.getcwd(), os.path.exists({str(folder)!r})); open({str(target)!r}, 'w')")
+    proc = subprocess.run([sys.executable, "-I", str(LAUNCHER), str(base / "settings.json"), "--", sys.executable,
+                           "-c", code], capture_output=True, text=True, cwd=folder)
+    assert "home writable /home/student/nb False" in proc.stdout, proc.stderr
+    assert "Permission denied" in proc.stderr or "No such file or directory" in proc.stderr
+    assert not target.exists() and not any((base / "root").iterdir())   # its root was private to it
+    assert json.loads((base / "status.json").read_text())["filesystem"] == "own root"
