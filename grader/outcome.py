@@ -112,10 +112,16 @@ def message_of(exc: BaseException, limit: int = 500) -> str:
     return text if len(text) <= limit else text[:limit] + " [...]"
 
 
+class WorkerFailure(Exception):
+    """The grading worker timed out, died or sent something unreadable: what happened, in words."""
+
+
+class OutOfTime(WorkerFailure):
+    """A grading-time budget ran out while the student's code was being checked."""
+
+
 def explain_exception(exc: BaseException) -> tuple[str, str]:
     """(what came back, likely cause) for an exception raised by the student's code."""
-    from .sandbox.session import OutOfTime, WorkerFailure
-
     if isinstance(exc, OutOfTime):       # a grading-time budget ran out: slow, not stuck
         return str(exc), "make each call fast: the checks call your function many times, on small inputs"
     if isinstance(exc, WorkerFailure):   # the student's code timed out, crashed or exited

@@ -31,6 +31,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ..outcome import OutOfTime, WorkerFailure  # defined with the outcome model; raised here
 from . import worker as wire
 
 WORKER_SOURCE = Path(wire.__file__).read_text(encoding="utf-8")
@@ -133,14 +134,6 @@ def _attribute_chain(node) -> list[str] | None:
     if not parts or not isinstance(node, ast.Name):
         return None
     return [node.id, *reversed(parts)]
-
-
-class WorkerFailure(Exception):
-    """The worker timed out, died or sent something unreadable: what happened, in words."""
-
-
-class OutOfTime(WorkerFailure):
-    """A grading-time budget ran out while the student's code was being checked."""
 
 
 @dataclass(frozen=True)
