@@ -47,9 +47,13 @@ def _course(path: Path, mtime: float) -> Course:
     return load_course(path, check_notebooks=False)
 
 
-def current_course() -> Course:
-    path = find_course_file()
+def load_course_cached(path: Path) -> Course:
+    """course.yaml at `path`, read again only when the file changes."""
     return _course(path, path.stat().st_mtime)
+
+
+def current_course() -> Course:
+    return load_course_cached(find_course_file())
 
 
 @contextlib.contextmanager

@@ -39,6 +39,7 @@ def _configure(c, course_file: Path) -> None:
     c.CourseDirectory.release_directory = RELEASE_DIRECTORY
     c.Execute.timeout = course.policy.cell_timeout_seconds
     c.ApplyCoursePoints.course_file = str(course_file)
+    c.TrustedGrading.course_file = str(course_file)
     defaults = GenerateAssignment.class_traits()["preprocessors"].default()
     c.GenerateAssignment.preprocessors = [ApplyCoursePoints, *defaults]
     # generate_feedback: the page opens with one line per task (grader/feedback.py, nbgrader's template config).

@@ -350,3 +350,18 @@ def test_an_oversized_answer_cell_is_not_loaded_and_the_cap_is_named(tmp_path, h
     assert (f"{size:,} bytes, over the limit of 2,000 bytes per answer cell: the cell was not loaded"
             in texts["l2_regularization-values"])
 
+
+
+def test_trusted_grading_reads_the_course_file_it_is_configured_with(tmp_path, monkeypatch):
+    from traitlets.config import Config
+
+    from grader.grading import COURSE_ENV
+    from grader.preprocessors import TrustedGrading
+
+    copy = tmp_path / "course.yaml"
+    shutil.copy(Path(__file__).resolve().parents[1] / "course.yaml", copy)
+    copy.write_text(copy.read_text().replace("seed: 231", "seed: 7"))
+    monkeypatch.setenv(COURSE_ENV, str(tmp_path / "elsewhere.yaml"))   # the traitlet wins over the environment
+    config = Config()
+    config.TrustedGrading.course_file = str(copy)
+    assert TrustedGrading(config=config).course().policy.seed == 7

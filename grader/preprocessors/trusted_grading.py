@@ -27,8 +27,10 @@ from nbformat.v4 import new_output
 from nbgrader.api import Gradebook
 from nbgrader.coursedir import CourseDirectory
 from nbgrader.preprocessors import NbGraderPreprocessor
+from traitlets import Unicode
 
-from ..grading import current_course, feedback_text, run_check
+from ..course import Course
+from ..grading import current_course, feedback_text, load_course_cached, run_check
 from ..outcome import Outcome, Result
 from ..results import OUTCOME_KEY, outcome_record
 from ..sandbox.proxies import ANSWER_CELL_LABEL, active, answer_proxy
@@ -185,6 +187,23 @@ class Budget:
 
 
 class TrustedGrading(NbGraderPreprocessor):
+    """Grades every autograded test cell of a notebook from its answer cells, outside the kernel.
+
+    Runs in nbgrader's Autograde after Execute and before SaveAutoGrades (nbgrader_setup puts it
+    there). Each test cell's hidden `grade("<grade_id>", <answer>)` call is taken from the gradebook,
+    its check from course.yaml, and its outcome is written over the cell's outputs (feedback text, then
+    the score) and, as data, into the cell's metadata. The grading policy (budgets, limits, seed,
+    tolerances) is course.yaml's, so that one file says how a course is graded.
+    """
+
+    course_file = Unicode(
+        "", help="The course.yaml of the course being graded (nbgrader_setup sets it). Empty: the one "
+                 "named by the GRADER_COURSE_FILE environment variable, else the nearest above the "
+                 "working directory.").tag(config=True)
+
+    def course(self) -> Course:
+        return load_course_cached(Path(self.course_file)) if self.course_file else current_course()
+
     def preprocess(self, nb: NotebookNode, resources: dict) -> tuple[NotebookNode, dict]:
         info = resources["nbgrader"]
         start = time.monotonic()
@@ -194,7 +213,7 @@ class TrustedGrading(NbGraderPreprocessor):
             source_cells = {c.name: c for c in notebook.source_cells}
             tests = {c.name: (source_cells[c.name].source, c.max_score) for c in notebook.grade_cells
                      if c.name not in answer_ids and c.cell_type == "code"}
-        course = current_course()
+        course = self.course()
         policy = course.policy
         student = (str(info.get("student")), str(info["assignment"]))
         graded_from = time.monotonic()   # the budgets count what the student's work costs from here
