@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import shutil
 import signal
+import warnings
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
@@ -54,6 +55,7 @@ def notebook_statuses(files: dict[str, bytes], notebooks: list[str], graded: boo
 def _submission(gb, assignment: str, student: str):
     """The student's submission, created (with nbgrader's own structure) but not committed."""
     from nbgrader.api import Comment, Grade, MissingEntry, Student, SubmittedAssignment, SubmittedNotebook
+    from sqlalchemy.exc import SAWarning
 
     try:
         return gb.find_submission(assignment, student)
@@ -64,7 +66,10 @@ def _submission(gb, assignment: str, student: str):
     except MissingEntry:
         who = Student(id=student)
         gb.db.add(who)
-    with gb.db.no_autoflush:  # build the whole structure first, as nbgrader's add_submission does
+    # Built first and added at the end, as nbgrader's add_submission does; SQLAlchemy warns about the
+    # back-references meanwhile (nbgrader's own call warns the same), which the final add resolves.
+    with gb.db.no_autoflush, warnings.catch_warnings():
+        warnings.simplefilter("ignore", SAWarning)
         sub = SubmittedAssignment(assignment=gb.find_assignment(assignment), student=who)
         for notebook in sub.assignment.notebooks:
             nb = SubmittedNotebook(notebook=notebook, assignment=sub)
@@ -76,7 +81,7 @@ def _submission(gb, assignment: str, student: str):
                 Comment(cell_id=cell.id, notebook=nb)
                 Grade(cell_id=cell.id, notebook=nb)
         gb.db.add(sub)
-    gb.db.flush()
+        gb.db.flush()
     return sub
 
 
