@@ -36,7 +36,8 @@ STAMP = re.compile(r"^(\d\d:\d\d:\d\d\.\d\d\d) \[[^]]*\] (.*)$")
 COURSE_MARK = "<course>"
 # Start nbgrader through the preloaded forkserver (see warm_nbgrader); GRADER_COLD_NBGRADER=1 turns it off.
 WARM = os.environ.get("GRADER_COLD_NBGRADER") != "1"
-_courses: dict[str, Path] = {}  # fingerprint -> this worker process's unpacked course (template included)
+_courses: dict[str, Path] = {}
+_grader_part: str | None = None  # fingerprint -> this worker process's unpacked course (template included)
 
 
 def _course_dir(course: dict[str, bytes], version: str) -> Path:
@@ -47,6 +48,15 @@ def _course_dir(course: dict[str, bytes], version: str) -> Path:
         write_tree(root, course)
         _courses[version] = root
     return _courses[version]
+
+
+def _worker_fingerprint(course: dict[str, bytes]) -> str:
+    """This worker's fingerprint for `course`. The grader's part is taken once per worker process: the
+    code this process (and its preloaded forkserver) runs is the code it had when it first graded."""
+    global _grader_part
+    if _grader_part is None:
+        _grader_part = fingerprint(course).split("/", 1)[1]
+    return f"{fingerprint(course).split('/', 1)[0]}/{_grader_part}"
 
 
 def _worker_address() -> str | None:
@@ -152,7 +162,7 @@ def grade_student(course: dict[str, bytes], expected: str, assignment: str, stud
     t0 = time.perf_counter()
     worker = f"{socket.gethostname()}:{os.getpid()}"
     address = _worker_address()
-    version = fingerprint(course)
+    version = _worker_fingerprint(course)
     base = {"student": student, "worker": worker, "address": address, "autograded": None, "modes": {}, "records": None,
             "status_rows": [], "log": "", "returncode": None, "seconds": {}}
     if version != expected:
