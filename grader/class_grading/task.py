@@ -23,7 +23,7 @@ from pathlib import Path
 
 from . import warm_nbgrader
 from .bundle import TEMPLATE_DB, read_tree, write_tree
-from .fingerprint import fingerprint
+from .fingerprint import course_hash, fingerprint
 
 # One BLAS thread per grading process: a worker is one core, and nbgrader, its kernel and the grading
 # worker inherit this environment.
@@ -56,7 +56,7 @@ def _worker_fingerprint(course: dict[str, bytes]) -> str:
     global _grader_part
     if _grader_part is None:
         _grader_part = fingerprint(course).split("/", 1)[1]
-    return f"{fingerprint(course).split('/', 1)[0]}/{_grader_part}"
+    return f"course:{course_hash(course)[:12]}/{_grader_part}"
 
 
 def _worker_address() -> str | None:
