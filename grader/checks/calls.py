@@ -8,6 +8,7 @@ from typing import Callable, Iterator
 import numpy as np
 
 from ..outcome import Failure
+from .arrays import returned_array
 from .problems import Problem, brief
 
 
@@ -28,25 +29,14 @@ def as_scalar(value, what: str) -> float:
 
 
 def as_array(value, shape: tuple[int, ...], what: str) -> np.ndarray:
-    if value is None:
-        raise Failure(f"{what} as a numpy array of shape {shape}", "None", "did you forget the `return`?")
-    if not isinstance(value, np.ndarray):
-        try:
-            value = np.asarray(value, dtype=np.float64)
-        except (TypeError, ValueError):
-            raise Failure(f"{what} as a numpy array of shape {shape}", f"{type(value).__name__}") from None
-    if value.shape != shape:
-        cause = ""
-        if value.shape == shape[::-1] and len(shape) == 2:
-            cause = f"{what} is transposed"
-        elif what == "dW":
-            cause = "dW must have the shape of W, (D, C)"
-        elif len(shape) == 2:
-            cause = f"{what} must have the shape of the scores, (N, C)"
-        raise Failure(f"{what} of shape {shape}", f"shape {value.shape}", cause)
-    if not np.issubdtype(value.dtype, np.number) or np.issubdtype(value.dtype, np.complexfloating):
-        raise Failure(f"{what} of real numbers", f"dtype {value.dtype}")
-    return value.astype(np.float64, copy=False)
+    """A returned array of the loss functions' family (dW, per-example losses, probabilities): real
+    numbers of exactly `shape`; a wrong 2-D shape is explained by W's or the scores' shape."""
+    def shape_cause(got: tuple) -> str:
+        if what == "dW":
+            return "dW must have the shape of W, (D, C)"
+        return f"{what} must have the shape of the scores, (N, C)" if len(shape) == 2 else ""
+
+    return returned_array(value, shape, what, shape_cause=shape_cause, transposed=True, keep_dtype=True)
 
 
 _MISSING = object()

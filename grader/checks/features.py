@@ -17,6 +17,7 @@ from hypothesis.extra import numpy as hnp
 from ..course import Param
 from ..outcome import CheckContext, Failure
 from ..reference import features as ref
+from .arrays import returned_array
 from .calls import require_callable
 from .problems import brief, fmt
 from .properties import each_holds_for_all, finite_floats, float_arrays
@@ -27,18 +28,10 @@ from .registry import BasicCase, check
 
 def _array(value, shape: tuple[int, ...], what: str, shape_cause: str = "") -> np.ndarray:
     """The student's return value as a float array of exactly `shape`, or a Failure that says why not."""
-    if value is None:
-        raise Failure(f"{what} as a numpy array of shape {shape}", "None", "did you forget the `return`?")
     if isinstance(value, tuple) and len(value) == 2 and isinstance(value[0], np.ndarray):
         raise Failure(f"{what} as one array of shape {shape}", f"a tuple of {len(value)} things",
                       "np.histogram returns (counts, bin_edges): keep the counts only")
-    try:
-        array = np.asarray(value, dtype=np.float64)
-    except (TypeError, ValueError):
-        raise Failure(f"{what} as a numpy array of shape {shape}", f"{type(value).__name__}") from None
-    if array.shape != shape:
-        raise Failure(f"{what} of shape {shape}", f"shape {array.shape}", shape_cause)
-    return array
+    return returned_array(value, shape, what, shape_cause=shape_cause)
 
 
 def _close(got: np.ndarray, expected: np.ndarray, rtol: float = 1e-7, atol: float = 1e-9) -> bool:

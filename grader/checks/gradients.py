@@ -19,6 +19,7 @@ from ..numerics import relative_error, values_close
 from ..course import Param
 from ..outcome import CheckContext, Failure
 from ..reference import gradients as ref
+from .arrays import returned_array
 from .calls import require_callable
 from .problems import brief, fmt
 from .properties import each_holds_for_all, finite_floats
@@ -43,27 +44,17 @@ RESTORE = ("save old_value = x[ix] before perturbing and put it back with x[ix] 
 # ================================================================================================
 
 def _as_gradient(out, shape: tuple[int, ...]) -> np.ndarray:
-    what = f"a gradient of shape {shape} (the shape of x)"
-    if out is None:
-        raise Failure(what, "None", "did you forget `return grad`?")
-    if not isinstance(out, np.ndarray):
-        try:
-            out = np.asarray(out, dtype=np.float64)
-        except (TypeError, ValueError):
-            raise Failure(what, f"{type(out).__name__} {brief(out, 60)}") from None
-    if out.shape != shape:
-        cause = ("the gradient has one entry per entry of x: grad = np.zeros(x.shape), "
-                 "then grad[ix] = ... for every index ix")
-        if out.size == math.prod(shape):
-            cause = ("the gradient comes back flattened (or reshaped): give it x's shape, e.g. fill "
-                     "grad = np.zeros(x.shape) with multi-indices ix (np.nditer's multi_index or np.ndindex)")
-        raise Failure(what, f"shape {out.shape}", cause)
-    if not np.issubdtype(out.dtype, np.number) or np.issubdtype(out.dtype, np.complexfloating):
-        raise Failure(f"{what} of real numbers", f"dtype {out.dtype}")
-    if not np.issubdtype(out.dtype, np.floating):
-        raise Failure(f"{what} of floats", f"dtype {out.dtype}",
-                      "an integer array truncates every partial derivative: grad = np.zeros(x.shape) is float")
-    return out.astype(np.float64, copy=False)
+    def shape_cause(got: tuple) -> str:
+        if math.prod(got) == math.prod(shape):
+            return ("the gradient comes back flattened (or reshaped): give it x's shape, e.g. fill "
+                    "grad = np.zeros(x.shape) with multi-indices ix (np.nditer's multi_index or np.ndindex)")
+        return ("the gradient has one entry per entry of x: grad = np.zeros(x.shape), "
+                "then grad[ix] = ... for every index ix")
+
+    return returned_array(out, shape, "the gradient", expected=f"a gradient of shape {shape} (the shape of x)",
+                          none_cause="did you forget `return grad`?", shape_cause=shape_cause, show_value=True,
+                          keep_dtype=True, integer_cause="an integer array truncates every partial derivative: "
+                                                         "grad = np.zeros(x.shape) is float")
 
 
 def _numgrad(fn, f, x: np.ndarray, h: float | None = None) -> np.ndarray:

@@ -21,6 +21,7 @@ from ..numerics import numerical_gradient, relative_error, values_close
 from ..outcome import CheckContext, Failure
 from ..reference import losses as ref_losses
 from ..reference import regularization as ref
+from .arrays import returned_array
 from .calls import require_callable, trusted_names
 from .problems import brief, fmt
 from .properties import each_holds_for_all, finite_floats, float_arrays, regs
@@ -41,17 +42,8 @@ def _scalar(value, what: str) -> float:
 
 
 def _array(value, shape: tuple[int, ...], what: str, cause: str) -> np.ndarray:
-    if value is None:
-        raise Failure(f"{what} as a numpy array of shape {shape}", "None", f"did you forget to return {what}?")
-    try:
-        arr = np.asarray(value, dtype=np.float64)
-    except (TypeError, ValueError):
-        raise Failure(f"{what} as a numpy array of shape {shape}", f"{type(value).__name__}") from None
-    if arr.shape != shape:
-        if len(shape) == 2 and arr.shape == shape[::-1]:
-            cause = f"{what} is transposed"
-        raise Failure(f"{what} of shape {shape}", f"shape {arr.shape}", cause)
-    return arr
+    return returned_array(value, shape, what, none_cause=f"did you forget to return {what}?",
+                          shape_cause=cause, transposed=True)
 
 
 def _pair(out, first: str, second: str, shape: tuple[int, ...]) -> tuple[float, np.ndarray]:
