@@ -61,10 +61,12 @@ def test_returned_array_keep_dtype_rejects_complex_and_optionally_integers():
 
 # -- close ----------------------------------------------------------------------------------------
 
-def test_close_is_relative_to_the_expected_norm_with_an_absolute_floor():
+def test_close_is_relative_to_the_largest_expected_entry_with_an_absolute_floor():
     assert close(1.0 + 5e-7, 1.0, 1e-6) and not close(1.0 + 2e-6, 1.0, 1e-6)
     assert close([1e-13, 0.0], [0.0, 0.0], 1e-6, floor=1e-12) and not close([1e-13, 0.0], [0.0, 0.0], 1e-6)
-    assert close([3.0, 4.0 + 4e-6], [3.0, 4.0], 1e-6)      # norm-wise: 4e-6 against ||want|| = 5
+    assert close([4.0, 0.0 + 3e-6], [4.0, 0.0], 1e-6)       # 3e-6 against max |want| = 4
+    assert not close([4.0, 5e-6], [4.0, 0.0], 1e-6)
+    assert close([0.1, 0.1], [0.0, 0.2], 0.0, floor=0.1) and not close([0.1, 0.1], [0.0, 0.2], 0.0, floor=0.09)
 
 
 def test_close_rejects_another_shape_and_non_finite_entries():

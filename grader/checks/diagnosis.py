@@ -11,6 +11,8 @@ from typing import Callable
 import numpy as np
 
 from ..numerics import relative_error
+from .closeness import close
+from .mistakes import matching_mistake
 from .problems import Problem
 
 LossFn = Callable[..., tuple[float, np.ndarray]]
@@ -42,12 +44,15 @@ def _loss_candidates(ref: LossFn, p: Problem, kind: str) -> list[tuple[float, st
     return out
 
 
+def _same_loss(a: float, b: float) -> bool:
+    return close(a, b, 1e-6, 1e-6)   # 1e-6 relative to b, or 1e-6 absolute for a loss below 1
+
+
 def diagnose_loss(ref: LossFn, p: Problem, got: float, kind: str) -> str:
     expected = ref(*p.args())[0]
-    for candidate, cause in _loss_candidates(ref, p, kind):
-        if np.isfinite(candidate) and abs(candidate - expected) > 1e-6 * max(1.0, abs(expected)) \
-                and abs(got - candidate) <= 1e-6 * max(1.0, abs(candidate)):
-            return cause
+    cause = matching_mistake(got, expected, _loss_candidates(ref, p, kind), _same_loss)
+    if cause:
+        return cause
     if got < 0:
         return "a loss is never negative: check the max(0, .) of the hinge or the sign of -log p"
     return ""
@@ -98,9 +103,9 @@ def diagnose_gradient(ref: LossFn, p: Problem, got: np.ndarray, kind: str) -> st
         (-full, "the gradient has the wrong sign"),
     ]
     candidates += _svm_gradient_variants(p) if kind == "svm" else _softmax_gradient_variants(p)
-    for candidate, cause in candidates:
-        if relative_error(candidate, full) > 1e-6 and relative_error(got, candidate) <= 1e-6:
-            return cause
+    cause = matching_mistake(got, full, candidates, lambda a, b: relative_error(a, b) <= 1e-6)
+    if cause:
+        return cause
     if kind == "svm":
         return "compare your dW column by column with the lecture's gradient: " + SVM_COEFFICIENT
     return "dW = X.T @ (probabilities - one_hot(y)) / N + 2 * reg * W"

@@ -19,6 +19,8 @@ from ..outcome import CheckContext, Failure
 from ..reference import features as ref
 from .arrays import returned_array
 from .calls import require_callable
+from .closeness import close
+from .mistakes import matching_mistake
 from .problems import brief, fmt
 from .properties import each_holds_for_all, finite_floats, float_arrays
 from .registry import BasicCase, check
@@ -34,27 +36,12 @@ def _array(value, shape: tuple[int, ...], what: str, shape_cause: str = "") -> n
     return returned_array(value, shape, what, shape_cause=shape_cause)
 
 
-def _close(got: np.ndarray, expected: np.ndarray, rtol: float = 1e-7, atol: float = 1e-9) -> bool:
-    return bool(np.all(np.isfinite(got))) and bool(np.allclose(got, expected, rtol=rtol, atol=atol))
+# Feature values: equal up to rounding (relative 1e-7 of the expected values' norm, or 1e-9 absolute).
+FEATURE_REL, FEATURE_FLOOR = 1e-7, 1e-9
 
 
-def _first_cause(got: np.ndarray, candidates, close=_close, expected=None) -> str:
-    """The cause of the first known mistake whose result equals `got`. A mistake that gives the correct
-    result on these inputs (the gray weights on a gray image, say) is no evidence and is never named,
-    and neither is any mistake when `got` is the correct result."""
-    def comparable(value):
-        return value is not None and np.shape(value) == np.shape(got)
-
-    if comparable(expected) and close(got, expected):
-        return ""
-    for candidate, cause in candidates:
-        try:
-            value = candidate()
-        except Exception:  # a candidate that does not apply to these inputs
-            continue
-        if comparable(value) and close(got, value) and not (comparable(expected) and close(value, expected)):
-            return cause
-    return ""
+def _close(got: np.ndarray, expected: np.ndarray) -> bool:
+    return close(got, expected, FEATURE_REL, FEATURE_FLOOR)
 
 
 # ======================================================================================================
@@ -92,14 +79,14 @@ def _polar_cause(points: np.ndarray, got: np.ndarray) -> str:
             (lambda: np.stack([np.abs(x) + np.abs(y), a], axis=1),
              "the radius is the Euclidean length sqrt(x^2 + y^2)"),
         ]
-        return _first_cause(got, candidates, expected=np.stack([r, a], axis=1)) or POLAR_FORMULA
+        return matching_mistake(got, np.stack([r, a], axis=1), candidates, _close) or POLAR_FORMULA
 
 
 def _expect_polar(fn, points: np.ndarray, what: str, columns=(0, 1)) -> None:
     got = _polar(fn, points)
     expected = ref.polar_features(points)
     cols = list(columns)
-    if not _close(got[:, cols], expected[:, cols], rtol=1e-9, atol=1e-12):
+    if not close(got[:, cols], expected[:, cols], 1e-9, 1e-12):
         rows = slice(None) if len(points) <= 8 else slice(0, 5)
         more = "" if len(points) <= 8 else f" (the first 5 of {len(points)} rows)"
         shown = (lambda a: a[rows, cols[0]]) if len(cols) == 1 else (lambda a: a[rows][:, cols])
@@ -148,7 +135,7 @@ def _polar_basic(fn, ctx: CheckContext) -> None:
     got = _polar(fn, POLAR_BASIC_POINTS)
     expected = ref.polar_features(POLAR_BASIC_POINTS)
     targets = (expected[:, 0], expected[:, 1])
-    if any(_close(got[:, c], t, rtol=1e-9, atol=1e-12) for c in (0, 1) for t in targets):
+    if any(close(got[:, c], t, 1e-9, 1e-12) for c in (0, 1) for t in targets):
         return
     cause = _known_or_ignored(_polar_cause(POLAR_BASIC_POINTS, got), POLAR_FORMULA,
                               _ignored_cause(got, [(POLAR_BASIC_POINTS, "the points")]))
@@ -305,7 +292,7 @@ def _hist_cause(im, got, nbin=10, xmin=0, xmax=255) -> str:
         return bool(np.all(np.isfinite(a))) and float(np.abs(a - b).sum()) <= (2.02 / pixels + 1e-6) * scale + 1e-12
 
     expected = ref.color_histogram_hsv(im, nbin=nbin, xmin=xmin, xmax=xmax)
-    return _first_cause(got, candidates, same, expected) or HUE_RECIPE
+    return matching_mistake(got, expected, candidates, same) or HUE_RECIPE
 
 
 def _expect_hist(fn, im, what, **kwargs) -> None:
@@ -313,7 +300,7 @@ def _expect_hist(fn, im, what, **kwargs) -> None:
     expected = ref.color_histogram_hsv(im, **kwargs)
     # One pixel's worth per bin: a hue that lands exactly on a bin edge may round either way.
     atol = 1.01 / np.prod(im.shape[:-1])
-    if not _close(got, expected, rtol=1e-6, atol=atol):
+    if not close(got, expected, 1e-6, atol):
         keys = {k: v for k, v in kwargs.items() if k in ("nbin", "xmin", "xmax")}
         raise Failure(f"{fmt(expected)} for {what}", fmt(got), _hist_cause(im, got, **keys))
 
@@ -396,7 +383,7 @@ def color_histogram_values(fn, ctx: CheckContext):
     def gray_image():
         got = _hist(fn, gray)
         expected = np.eye(10)[0]
-        if not _close(got, expected, atol=1e-9):
+        if not close(got, expected, FEATURE_REL, 1e-9):
             raise Failure(f"{fmt(expected)}: a gray pixel (R = G = B) has hue 0", fmt(got), _hist_cause(gray, got))
 
     def other_arguments():
@@ -510,7 +497,7 @@ def _works_on_square(fn, im) -> bool:
 def _same_hog(got, expected, shape, rtol=1e-7) -> bool:
     """Equal to the reference in its cell order (n_cells_y, n_cells_x, 9) or in CS231n's (x, y, 9)."""
     atol = 1e-9 * max(1.0, float(np.max(np.abs(expected))))
-    return any(_close(got, e, rtol=rtol, atol=atol) for e in (expected, ref.cs231n_cell_order(expected, shape)))
+    return any(close(got, e, rtol, atol) for e in (expected, ref.cs231n_cell_order(expected, shape)))
 
 
 def _hog_variant(im, *, weights=ref.GRAY_WEIGHTS, gradients="forward", orientation="unsigned",
@@ -577,8 +564,8 @@ HOG_CANDIDATES = [
 def _hog_cause(im, got) -> str:
     shape = im.shape[:2]
     candidates = [(lambda kw=kw: _hog_variant(im, **kw), cause) for kw, cause in HOG_CANDIDATES]
-    return _first_cause(got, candidates, lambda a, b: _same_hog(a, b, shape, rtol=1e-6),
-                        ref.hog_feature(im)) or HOG_RECIPE
+    return matching_mistake(got, ref.hog_feature(im), candidates,
+                            lambda a, b: _same_hog(a, b, shape, rtol=1e-6)) or HOG_RECIPE
 
 
 def _expect_hog(fn, im, what) -> None:
@@ -782,7 +769,7 @@ def _vocab_cause(patches, k, num_iters, seed, got) -> str:
          "one iteration too few: run num_iters assign-and-update steps"),
         (lambda: ref.build_vocabulary(patches, k, num_iters + 1, seed), "one iteration too many: run num_iters steps"),
     ]
-    return _first_cause(got, candidates, expected=ref.build_vocabulary(patches, k, num_iters, seed)) or KMEANS_RECIPE
+    return matching_mistake(got, ref.build_vocabulary(patches, k, num_iters, seed), candidates, _close) or KMEANS_RECIPE
 
 
 def _blobs(rng, centers: int = 4, per: int = 30, dim: int = 6, spread: float = 10.0) -> np.ndarray:
@@ -794,7 +781,7 @@ def _blobs(rng, centers: int = 4, per: int = 30, dim: int = 6, spread: float = 1
 def _expect_vocab(fn, patches, k, num_iters, seed, what) -> None:
     got = _vocab(fn, patches, k, num_iters=num_iters, seed=seed)
     expected = ref.build_vocabulary(patches, k, num_iters, seed)
-    if not _close(got, expected, rtol=1e-7, atol=1e-9):
+    if not _close(got, expected):
         raise Failure(f"{fmt(expected[:3])}... for {what}", f"{fmt(got[:3])}...",
                       _vocab_cause(patches, k, num_iters, seed, got))
 
@@ -951,7 +938,7 @@ def _bow_cause(patches, vocabulary, got) -> str:
         (lambda: np.bincount(d.argmin(axis=1), minlength=k) / k,
          "the counts are divided by the number of words: divide by the number of patches"),
     ]
-    return _first_cause(got, candidates, expected=ref.bow_histogram(patches, vocabulary)) or BOW_RECIPE
+    return matching_mistake(got, ref.bow_histogram(patches, vocabulary), candidates, _close) or BOW_RECIPE
 
 
 def _expect_bow(fn, patches, vocabulary, what) -> None:
@@ -1123,7 +1110,7 @@ def _stack_cause(imgs, fns, got) -> str:
         (lambda: np.repeat(_expected_stack(imgs[:1], fns), len(imgs), axis=0),
          "every row holds the first image's features: compute the features of imgs[i] for row i"),
     ]
-    return _first_cause(got, candidates, expected=_expected_stack(imgs, fns)) or STACK_RECIPE
+    return matching_mistake(got, _expected_stack(imgs, fns), candidates, _close) or STACK_RECIPE
 
 
 def _expect_stack(fn, imgs, fns, what) -> None:

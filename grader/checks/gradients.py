@@ -21,6 +21,8 @@ from ..outcome import CheckContext, Failure
 from ..reference import gradients as ref
 from .arrays import returned_array
 from .calls import require_callable
+from .closeness import close
+from .mistakes import matching_mistake
 from .problems import brief, fmt
 from .properties import each_holds_for_all, finite_floats
 from .questions import Choice, Number, register_questions
@@ -86,9 +88,10 @@ def _numgrad_cause(f, x: np.ndarray, h: float, got: np.ndarray) -> str:
     if h != 1e-5:
         candidates.append((ref.eval_numerical_gradient(f, x.copy(), 1e-5),
                            f"the step h = {h:g} passed in is ignored (1e-5 is used): use the h argument"))
-    for candidate, cause in candidates:
-        if relative_error(candidate, centered) > 1e-6 and relative_error(got, candidate) <= 1e-8:
-            return cause
+    cause = matching_mistake(got, centered, candidates, lambda a, b: relative_error(a, b) <= 1e-8,
+                             correct=lambda a, b: relative_error(a, b) <= 1e-6)
+    if cause:
+        return cause
     if not np.any(got):
         return "the gradient is all zeros: is grad[ix] assigned for every index, from f evaluated at the perturbed x?"
     return "grad[ix] = (f(x + h e_ix) - f(x - h e_ix)) / (2h): perturb one entry at a time"
@@ -380,10 +383,9 @@ def _rel_cause(x, y, got: float) -> str:
              "the floor is np.maximum(1e-8, |x| + |y|), not |x| + |y| + 1e-8"),
         ]
     expected = ref.rel_error(x, y)
-    for candidate, cause in candidates:
-        if np.isfinite(candidate) and not values_close(candidate, expected, 1e-9, 1e-15) \
-                and values_close(got, float(candidate), 1e-9, 1e-15):
-            return cause
+    cause = matching_mistake(got, expected, candidates, lambda a, b: close(a, b, 1e-9, 1e-15))
+    if cause:
+        return cause
     return "max over entries of |x - y| / np.maximum(1e-8, |x| + |y|)"
 
 

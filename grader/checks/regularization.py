@@ -17,12 +17,14 @@ import numpy as np
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from ..numerics import numerical_gradient, relative_error, values_close
+from ..numerics import numerical_gradient, relative_error
 from ..outcome import CheckContext, Failure
 from ..reference import losses as ref_losses
 from ..reference import regularization as ref
 from .arrays import returned_array
 from .calls import require_callable, trusted_names
+from .closeness import close
+from .mistakes import matching_mistake
 from .problems import brief, fmt
 from .properties import each_holds_for_all, finite_floats, float_arrays, regs
 from .registry import BasicCase, check
@@ -59,7 +61,8 @@ def _compact(a: np.ndarray) -> str:
 
 
 def _close(got: float, want: float, rel: float = 1e-6) -> bool:
-    return values_close(got, want, rel, 1e-9)
+    """Two values of a penalty or a loss: equal up to `rel` (by default course.yaml's value_rel_error)."""
+    return close(got, want, rel, 1e-9)
 
 
 def _grad_close(got: np.ndarray, want: np.ndarray, rel: float = 1e-6) -> bool:
@@ -69,16 +72,10 @@ def _grad_close(got: np.ndarray, want: np.ndarray, rel: float = 1e-6) -> bool:
 
 def _cause_of(got, expected, candidates, scalar: bool) -> str:
     """The cause of the first candidate mistake that reproduces `got` (and differs from `expected`)."""
-    same = _close if scalar else (lambda a, b: _grad_close(a, b, 1e-9))
-    for candidate, cause in candidates:
+    if scalar:
         with np.errstate(all="ignore"):
-            if scalar:
-                candidate = float(candidate)
-            if not np.all(np.isfinite(candidate)):
-                continue
-        if not same(candidate, expected) and same(got, candidate):
-            return cause
-    return ""
+            candidates = [(float(candidate), cause) for candidate, cause in candidates]
+    return matching_mistake(got, expected, candidates, _close if scalar else (lambda a, b: _grad_close(a, b, 1e-9)))
 
 
 # -- the three regularizers ----------------------------------------------------------------------
