@@ -24,6 +24,7 @@ from .mistakes import matching_mistake
 from .problems import brief, fmt
 from .properties import each_holds_for_all, finite_floats, float_arrays
 from .registry import BasicCase, check
+from .unmodified import require_unmodified
 
 # -- calling the student's function and validating what comes back ------------------------------------
 
@@ -227,13 +228,9 @@ def polar_properties(fn, ctx: CheckContext):
                           "the angle depends on the direction of (x, y) only: np.arctan2(y, x)")
 
     def unmodified(ex):
-        points = ex["points"]
-        p = points.copy()
         require_callable(fn, "polar_features")
-        fn(p)
-        if not np.array_equal(p, points):
-            raise Failure("points left as they were", "points changed by the call",
-                          "build a new array instead of writing the radius and angle into `points`")
+        require_unmodified(fn, {"points": ex["points"]},
+                           "build a new array instead of writing the radius and angle into `points`", they=True)
 
     yield from each_holds_for_all(ctx, _point_sets(), {
         "radius >= 0 and angle in (-pi, pi]": ranges,
@@ -433,15 +430,16 @@ def color_histogram_properties(fn, ctx: CheckContext):
 
     def unmodified(ex):
         im = ex["im"]
-        copy = im.copy()
+
+        def divided(after) -> bool:
+            return np.allclose(after["the image"], im / 255, rtol=1e-12, atol=1e-12)
+
         require_callable(fn, "color_histogram_hsv")
-        fn(copy)
-        if not np.array_equal(copy, im):
-            divided = np.allclose(copy, im / 255, rtol=1e-12, atol=1e-12)
-            raise Failure("the image left as it was", "the image changed by the call" +
-                          (" (divided by xmax)" if divided else ""),
-                          "`im /= xmax` changes the caller's image: use `im / xmax`" if divided else
-                          "compute into new arrays: an in-place operation on `im` changes the caller's image")
+        require_unmodified(fn, {"the image": im},
+                           lambda after: "`im /= xmax` changes the caller's image: use `im / xmax`" if divided(after)
+                           else "compute into new arrays: an in-place operation on `im` changes the caller's image",
+                           got=lambda after: "the image changed by the call" +
+                           (" (divided by xmax)" if divided(after) else ""))
 
     yield from each_holds_for_all(ctx, _rgb_images(), {
         "10 non-negative values that sum to 1": normalized,
@@ -704,12 +702,8 @@ def hog_properties(fn, ctx: CheckContext):
                           "gray = 0.299 R + 0.587 G + 0.114 B; the weights sum to 1, so R = G = B = v gives v")
 
     def unmodified(ex):
-        im = ex["im"]
-        copy = im.copy()
         require_callable(fn, "hog_feature")
-        fn(copy)
-        if not np.array_equal(copy, im):
-            raise Failure("the image left as it was", "the image changed by the call", "work on a copy of the image")
+        require_unmodified(fn, {"the image": ex["im"]}, "work on a copy of the image")
 
     yield from each_holds_for_all(ctx, _gray_images(), {
         "finite and non-negative, zero for a constant image": nonnegative,
@@ -895,14 +889,11 @@ def vocabulary_properties(fn, ctx: CheckContext):
                           "draw the starting patches with np.random.default_rng(seed), not np.random")
 
     def unmodified(ex):
-        patches = ex["patches"]
-        copy = patches.copy()
         require_callable(fn, "build_vocabulary")
-        fn(copy, ex["k"], num_iters=ex["num_iters"], seed=ex["seed"])
-        if not np.array_equal(copy, patches):
-            raise Failure("patches left as they were", "patches changed by the call",
-                          "the starting words must be a copy: patches[idx] with fancy indexing copies, "
-                          "a slice does not")
+        require_unmodified(lambda patches: fn(patches, ex["k"], num_iters=ex["num_iters"], seed=ex["seed"]),
+                           {"patches": ex["patches"]},
+                           "the starting words must be a copy: patches[idx] with fancy indexing copies, "
+                           "a slice does not", they=True)
 
     yield from each_holds_for_all(ctx, _vocabulary_problems(), {
         "finite words inside the box spanned by the patches": inside,
@@ -1043,13 +1034,9 @@ def bow_properties(fn, ctx: CheckContext):
                           _bow_cause(patches, vocabulary, a))
 
     def unmodified(ex):
-        patches, vocabulary = ex["patches"], ex["vocabulary"]
-        p, v = patches.copy(), vocabulary.copy()
         require_callable(fn, "bow_histogram")
-        fn(p, v)
-        if not (np.array_equal(p, patches) and np.array_equal(v, vocabulary)):
-            raise Failure("patches and vocabulary left as they were", "an input changed by the call",
-                          "compute the distances into a new array")
+        require_unmodified(fn, {"patches": ex["patches"], "vocabulary": ex["vocabulary"]},
+                           "compute the distances into a new array")
 
     yield from each_holds_for_all(ctx, _bow_problems(), {
         "fractions of the patches that sum to 1": distribution,
@@ -1180,12 +1167,8 @@ def extract_features_properties(fn, ctx: CheckContext):
             raise Failure("the rows reordered like the images", fmt(b), _stack_cause(imgs, fns, a))
 
     def unmodified(ex):
-        imgs = ex["imgs"]
-        copy = imgs.copy()
         require_callable(fn, "extract_features")
-        fn(copy, list(fns))
-        if not np.array_equal(copy, imgs):
-            raise Failure("imgs left as they were", "imgs changed by the call", "do not write into imgs")
+        require_unmodified(lambda imgs: fn(imgs, list(fns)), {"imgs": ex["imgs"]}, "do not write into imgs", they=True)
 
     yield from each_holds_for_all(ctx, _image_batches(), {
         "one row per image: the features of the functions side by side": matches,

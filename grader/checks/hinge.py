@@ -10,6 +10,7 @@ from .calls import as_array, require_callable
 from .problems import LECTURE_HINGE_LOSSES, LECTURE_LABELS, LECTURE_SCORES, brief, fmt
 from .properties import each_holds_for_all, scored_examples
 from .registry import BasicCase, check
+from .unmodified import require_unmodified
 
 
 def _call(fn, scores, y) -> np.ndarray:
@@ -98,13 +99,9 @@ def properties(fn, ctx: CheckContext):
                           "the hinge depends only on differences of scores s_j - s_yi")
 
     def unmodified(args):
-        scores, y = args["scores"], args["y"]
-        s, labels = scores.copy(), y.copy()
         require_callable(fn, "multiclass_hinge_loss")
-        fn(s, labels)
-        if not (np.array_equal(s, scores) and np.array_equal(labels, y)):
-            raise Failure("scores and y left as they were", "an input changed by the call",
-                          "work on a copy instead of changing scores in place")
+        require_unmodified(fn, {"scores": args["scores"], "y": args["y"]},
+                           "work on a copy instead of changing scores in place")
 
     yield from each_holds_for_all(ctx, scored_examples(), {
         "every per-example loss is >= 0": nonnegative,

@@ -21,6 +21,7 @@ from .diagnosis import diagnose_gradient, diagnose_loss
 from .problems import LECTURE_LABELS, LECTURE_SCORES, Problem, kink_free_problem, random_problem, scores_problem
 from .properties import each_holds_for_all, float_arrays, holds_for_all, permutations, problem_examples
 from .registry import BasicCase, check
+from .unmodified import require_unmodified
 
 
 @dataclass(frozen=True)
@@ -282,12 +283,8 @@ def properties(kind: LossKind):
 
         def unmodified(a):
             p = a["problem"]
-            W, X, y, reg = p.args()
-            fn(W, X, y, reg)
-            for name, before, after in (("W", p.W, W), ("X", p.X, X), ("y", p.y, y)):
-                if not np.array_equal(before, after):
-                    raise Failure(f"{name} left as it was", f"{name} changed by the call",
-                                  "work on a copy (or new arrays) instead of changing the inputs in place")
+            require_unmodified(lambda W, X, y: fn(W, X, y, p.reg), {"W": p.W, "X": p.X, "y": p.y},
+                               "work on a copy (or new arrays) instead of changing the inputs in place", each=True)
 
         props = {
             "loss >= 0 for any W, X, y and reg >= 0": nonnegative,

@@ -35,6 +35,7 @@ from .closeness import close
 from .problems import brief, random_problem
 from .properties import each_holds_for_all
 from .registry import BasicCase, check
+from .unmodified import require_unmodified
 
 # -- helpers --------------------------------------------------------------------------------------
 
@@ -441,11 +442,8 @@ def gradient_descent_step(fn, ctx: CheckContext):
         require_callable(fn, "gradient_descent")
         rng = ctx.rng(52)
         bowl, W0 = Bowl.random(rng, shape), rng.standard_normal(shape)
-        W0_given = W0.copy()
-        _call_gd(fn, bowl, W0_given, 0.1, 3)
-        if not np.array_equal(W0_given, W0):
-            raise Failure("W0 left as it was", "W0 changed by the call",
-                          "work on a copy: W = W0.copy() (W -= ... on W0 itself changes the caller's array)")
+        require_unmodified(lambda W: _call_gd(fn, bowl, W, 0.1, 3), {"W0": W0},
+                           "work on a copy: W = W0.copy() (W -= ... on W0 itself changes the caller's array)")
 
     yield ctx.run("one iteration gives W0 - learning_rate * dW", one_step, 2)
     yield ctx.run("five iterations step from each new W", several_steps)
@@ -607,11 +605,13 @@ def sample_minibatch_aligned(fn, ctx: CheckContext):
     def unmodified():
         require_callable(fn, "sample_minibatch")
         data = IndexedData.random(ctx.rng(79), 20, 3, 3)
-        X, y = data.X.copy(), data.y.copy()
-        X_batch, y_batch = fn(X, y, 8, np.random.default_rng(_seed(ctx, 80)))
-        if not (np.array_equal(X, data.X) and np.array_equal(y, data.y)):
-            raise Failure("X and y left as they were", "X or y changed by the call",
-                          "select rows with X[idx] and y[idx]; do not shuffle X and y in place")
+
+        def call(X, y):
+            X_batch, y_batch = fn(X, y, 8, np.random.default_rng(_seed(ctx, 80)))   # unpacks, as a caller does
+
+        require_unmodified(call, {"X": data.X, "y": data.y},
+                           "select rows with X[idx] and y[idx]; do not shuffle X and y in place",
+                           got="X or y changed by the call")
 
     def any_shape(example):
         data = IndexedData.random(np.random.default_rng(example["seed"]), example["n"], example["d"], example["c"])

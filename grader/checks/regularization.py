@@ -28,6 +28,7 @@ from .mistakes import matching_mistake
 from .problems import brief, fmt
 from .properties import each_holds_for_all, finite_floats, float_arrays, regs
 from .registry import BasicCase, check
+from .unmodified import require_unmodified
 
 # -- validating what comes back ---------------------------------------------------------------------
 
@@ -319,13 +320,9 @@ def regularizer_properties(kind: Regularizer):
                               ZERO_SUBGRADIENT if at_kink else "at W = 0 the penalty and its gradient are 0")
 
         def unmodified(a):
-            W = a["W"]
-            mine = W.copy()
             require_callable(fn, kind.name)
-            fn(mine, a["reg"])
-            if not np.array_equal(mine, W):
-                raise Failure("W left as it was", "W changed by the call",
-                              "compute dR as a new array (e.g. 2 * reg * W), not by scaling W in place")
+            require_unmodified(lambda W: fn(W, a["reg"]), {"W": a["W"]},
+                               "compute dR as a new array (e.g. 2 * reg * W), not by scaling W in place")
 
         props = {
             "returns a finite number R and a dR shaped like W, for any 1-D or 2-D W": shapes,
@@ -516,13 +513,13 @@ def elastic_net_properties(fn, ctx: CheckContext):
                           "both parts use the same strength reg: " + NET_FORMULA)
 
     def unmodified(a):
-        W = a["W"]
-        mine = W.copy()
         require_callable(fn, NET)
-        with trusted_names(fn, TRUSTED_HELPERS):
-            fn(mine, a["reg"], a["ratio"])
-        if not np.array_equal(mine, W):
-            raise Failure("W left as it was", "W changed by the call", "compute R and dR as new arrays")
+
+        def call(W):
+            with trusted_names(fn, TRUSTED_HELPERS):
+                fn(W, a["reg"], a["ratio"])
+
+        require_unmodified(call, {"W": a["W"]}, "compute R and dR as new arrays")
 
     props = {
         "R >= 0 for any W, reg >= 0 and l1_ratio in [0, 1]": nonnegative,
@@ -723,12 +720,11 @@ def regularized_loss_calls(fn, ctx: CheckContext):
                           cause or "return dW_data + dR, each counted once")
 
     def unmodified():
-        Wc, Xc, yc = W.copy(), X.copy(), y.copy()
-        _call_rloss(fn, _data_loss(ref_losses.svm_loss), _regularizer(ref.l2), Wc, Xc, yc, reg, copy=False)
-        for name, before, after in (("W", W, Wc), ("X", X, Xc), ("y", y, yc)):
-            if not np.array_equal(before, after):
-                raise Failure(f"{name} left as it was", f"{name} changed by the call",
-                              "add the two parts into new values (loss = a + b), not in place into an input")
+        require_unmodified(
+            lambda Wc, Xc, yc: _call_rloss(fn, _data_loss(ref_losses.svm_loss), _regularizer(ref.l2), Wc, Xc, yc, reg,
+                                           copy=False),
+            {"W": W, "X": X, "y": y},
+            "add the two parts into new values (loss = a + b), not in place into an input", each=True)
 
     yield ctx.run("passes (W, X, y) to data_loss_fn, without reg", calls_data_loss)
     yield ctx.run("passes (W, reg) to the regularizer it is given", calls_regularizer)
@@ -931,11 +927,9 @@ def ridge_properties(fn, ctx: CheckContext):
                           f"{n2:.6g}", "a larger lam penalizes sum(c**2) more: " + RIDGE_RULE)
 
     def unmodified(a):
-        xs, ys = a["x"].copy(), a["y"].copy()
         require_callable(fn, RIDGE)
-        fn(xs, ys, a["degree"], a["lam"])
-        if not (np.array_equal(xs, a["x"]) and np.array_equal(ys, a["y"])):
-            raise Failure("x and y left as they were", "an input changed by the call", "work on new arrays")
+        require_unmodified(lambda x, y: fn(x, y, a["degree"], a["lam"]), {"x": a["x"], "y": a["y"]},
+                           "work on new arrays")
 
     props = {"a larger lam never gives a larger coefficient norm ||c||": shrinks,
              "x and y are left unmodified": unmodified}

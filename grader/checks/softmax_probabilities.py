@@ -10,6 +10,7 @@ from .calls import as_array, require_callable
 from .problems import fmt
 from .properties import each_holds_for_all, scored_examples
 from .registry import BasicCase, check
+from .unmodified import require_unmodified
 
 SHIFT = "subtract each row's maximum score before np.exp: softmax(s) = softmax(s - max(s))"
 
@@ -84,14 +85,15 @@ def properties(fn, ctx: CheckContext):
                           "softmax is monotone: exp of each score, divided by the row's sum")
 
     def unmodified(args):
-        scores = args["scores"]
-        s = scores.copy()
         require_callable(fn, "softmax")
-        with np.errstate(all="ignore"):
-            fn(s)
-        if not np.array_equal(s, scores):
-            raise Failure("scores left as they were", "scores changed by the call",
-                          "`scores -= scores.max(...)` changes the caller's array: use `scores - scores.max(...)`")
+
+        def call(scores):
+            with np.errstate(all="ignore"):
+                fn(scores)
+
+        require_unmodified(call, {"scores": args["scores"]},
+                           "`scores -= scores.max(...)` changes the caller's array: use `scores - scores.max(...)`",
+                           they=True)
 
     yield from each_holds_for_all(ctx, scored_examples(bound=50.0, shift=500.0), {
         "each row is a probability distribution": distribution,
