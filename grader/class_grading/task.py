@@ -209,6 +209,8 @@ def grade_student(course: dict[str, bytes], expected: str, assignment: str, stud
         # After the last notebook: nbgrader's own wrap-up, the kernel's shutdown and the process exit.
         seconds["finish"] = max(0.0, seconds["nbgrader"] - sum(seconds.get(k, 0.0) for k in
                                                                ("start", "sanitize", "kernel", "trusted")))
+        if warm_nbgrader.last_cpu_seconds is not None:
+            seconds["cpu"] = warm_nbgrader.last_cpu_seconds
         result["seconds"] = seconds
         return result
     finally:

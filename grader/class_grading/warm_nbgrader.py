@@ -20,6 +20,7 @@ from pathlib import Path
 
 PRELOAD = ["nbgrader.apps.nbgraderapp", "grader.nbgrader_setup", "grader.preprocessors", "grader.grading"]
 _context = None
+last_cpu_seconds: float | None = None  # CPU seconds of the last run (nbgrader and what it waited for)
 
 
 def _ctx():
@@ -52,12 +53,21 @@ def _main(cwd: str, argv: list[str], env: dict[str, str], log_path: str) -> None
     sys.argv = ["nbgrader", *argv]
     from nbgrader.apps.nbgraderapp import main
 
-    main()
+    try:
+        main()
+    finally:  # CPU of this run: nbgrader, and the kernels and grading workers it waited for
+        import resource
+
+        used = sum(getattr(resource.getrusage(who), f) for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)
+                   for f in ("ru_utime", "ru_stime"))
+        Path(log_path + ".cpu").write_text(f"{used:.3f}", encoding="utf-8")
 
 
 def run(cwd: Path, argv: list[str], env: dict[str, str]) -> tuple[int, str] | None:
     """(exit code, combined output) of `nbgrader <argv>` run in `cwd` with environment `env`, or None
     when this process cannot start children through multiprocessing."""
+    global last_cpu_seconds
+    last_cpu_seconds = None
     if multiprocessing.current_process().daemon:
         return None
     log_path = Path(cwd) / ".nbgrader-run.log"
@@ -66,5 +76,8 @@ def run(cwd: Path, argv: list[str], env: dict[str, str]) -> tuple[int, str] | No
     proc.join()
     output = log_path.read_text(encoding="utf-8", errors="replace") if log_path.exists() else ""
     log_path.unlink(missing_ok=True)
+    cpu_path = Path(f"{log_path}.cpu")
+    last_cpu_seconds = float(cpu_path.read_text()) if cpu_path.exists() else None
+    cpu_path.unlink(missing_ok=True)
     code = proc.exitcode if proc.exitcode is not None else -1
     return code, output
