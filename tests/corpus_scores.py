@@ -7,20 +7,58 @@ Usage (from the repository root):
     .venv/bin/python tests/corpus_scores.py --compare /tmp/scores_before.json /tmp/scores_after.json
 
 Entries: every mutant, variant and do-nothing answer of the corpus, plus the solution's and the released
-stub's answer for every autograded task. Each is graded in this process (`corpus_in_process`), so the
-whole run takes about a minute. The JSON maps "<kind>/<notebook>/<name>" -> grade_id -> [score, feedback].
+stub's answer for every autograded task (questions included). Each is graded in this process, in the
+namespace `corpus_in_process` builds, with the answer each hidden test cell names (`grade("<id>", q1)`
+passes q1, not the task's name), so the whole run takes about a minute. The JSON maps
+"<kind>/<notebook>/<name>" -> grade_id -> [score, feedback].
 """
 
 from __future__ import annotations
 
+import ast
+import functools
 import json
 import sys
 from pathlib import Path
 
+import nbformat
+
 sys.path.insert(0, str(Path(__file__).resolve().parent))   # corpus_in_process lives beside this file
 
-from corpus_in_process import ASSIGNMENT, COURSE, REPO, grade_in_process  # noqa: E402
+from corpus_in_process import ASSIGNMENT, COURSE, REPO, function_cells, namespace_with  # noqa: E402
+from grader.grading import run_check  # noqa: E402
+from grader.preprocessors.trusted_grading import hidden_test_call  # noqa: E402
 from grader.submissions import CorpusEntry, do_nothing, mutants, solution_answers, variants  # noqa: E402
+
+
+@functools.lru_cache(maxsize=None)
+def _answer_expressions(notebook: str) -> dict[str, ast.expr]:
+    """grade_id -> the answer expression of the notebook's hidden test cell `grade("<grade_id>", <answer>)`."""
+    nb = nbformat.read(REPO / "solutions" / ASSIGNMENT / f"{notebook}.ipynb", as_version=4)
+    out = {}
+    for cell in nb.cells:
+        call = hidden_test_call(cell.source) if cell.cell_type == "code" else None
+        if call:
+            out[call[0]] = call[1]
+    return out
+
+
+def _value(ns: dict, expr: ast.expr):
+    """The answer the checks receive: each named value (None if undefined), in the expression's shape."""
+    if isinstance(expr, ast.Name):
+        return ns.get(expr.id)
+    return tuple(_value(ns, e) for e in expr.elts)
+
+
+def grade(entry: CorpusEntry) -> dict[str, tuple[float, str]]:
+    """grade_id -> (score, feedback) of every cell of the entry's task, as the trusted step grades it."""
+    ns = namespace_with(entry)
+    expressions = _answer_expressions(entry.notebook)
+    out = {}
+    for grade_id in function_cells(entry.notebook, entry.function):
+        outcome, _, _ = run_check(COURSE, grade_id, _value(ns, expressions[grade_id]))
+        out[grade_id] = (outcome.score, outcome.report())
+    return out
 
 
 def _answers_of(kind: str) -> list[CorpusEntry]:
@@ -46,7 +84,7 @@ def entries() -> dict[str, CorpusEntry]:
 
 
 def scores() -> dict[str, dict[str, list]]:
-    return {key: {gid: [score, text] for gid, (score, text) in grade_in_process(entry).items()}
+    return {key: {gid: [score, text] for gid, (score, text) in grade(entry).items()}
             for key, entry in entries().items()}
 
 

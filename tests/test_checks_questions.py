@@ -1,7 +1,9 @@
-"""The checks of the lecture's questions (numbers, pairs of numbers and letters).
+"""The checks of the lecture's questions (numbers, pairs of numbers and choices), every notebook's.
 
 Every question cell of course.yaml: its right answer, written several ways, gets full marks; wrong
 answers (a wrong number, a wrong letter, None, a wrong type, a tuple of the wrong length) lose them.
+The gradients and regularization notebooks keep their questions' answers beside their other checks'
+tables; this module runs them all through the one rule of questions.py.
 """
 
 from __future__ import annotations
@@ -14,7 +16,9 @@ import numpy as np
 import pytest
 
 from grader.checks import CHECKS
-from grader.checks.questions import QUESTIONS
+import test_checks_gradients
+import test_checks_regularization
+from grader.checks.questions import QUESTIONS, Numbers
 from grader.course import load_course
 from grader.grading import run_check
 
@@ -40,6 +44,8 @@ QUESTION_TABLE = {
     "softmax_q2": ([np.log(10), math.log(10), 2.302585, 2.3026],
                    [10, 1.0, 0.1, -np.log(10), np.log(9), None, "log(10)", [np.log(10)]]),
     "svm_vs_softmax": (["B", "b"], ["A", "C", "D", None, "SVM", 0]),
+    **test_checks_gradients.QUESTION_TABLE,
+    **test_checks_regularization.QUESTIONS,
 }
 
 # Why a wrong answer is wrong: the feedback must say so.
@@ -100,7 +106,7 @@ def test_wrong_answers_lose_points(course, grade_id, check):
 def test_unanswered_question_gets_zero(course, grade_id, check):
     """The release's answer cells leave every answer None."""
     spec = QUESTIONS[check]
-    answer = tuple(None for _ in spec) if isinstance(spec, tuple) else None
+    answer = tuple(None for _ in spec) if isinstance(spec, Numbers) else None
     outcome, _, _ = run_check(course, grade_id, answer)
     assert outcome.score == 0.0
     report = outcome.report()
@@ -132,3 +138,33 @@ def test_pair_of_wrong_length_gets_nothing(course):
 def test_question_scores_are_plain_floats(course):
     outcome, _, _ = run_check(course, "svm_questions-q3", 9)
     assert type(outcome.score) is float and repr(outcome.score) == "1.0"
+
+
+# -- the one rule: what counts as a number, and as a choice --------------------------------------------
+
+NUMBER_CELLS = [(gid, c) for gid, c in QUESTION_CELLS if type(QUESTIONS[c]).__name__ == "Number"]
+
+
+@pytest.mark.parametrize("answer", [True, False, np.True_, "9", "0", b"9", [9], np.array([9.0])],
+                         ids=repr)
+@pytest.mark.parametrize("grade_id,check", NUMBER_CELLS, ids=[g for g, _ in NUMBER_CELLS])
+def test_a_bool_a_string_or_a_sequence_is_not_a_number(course, grade_id, check, answer):
+    outcome, _, _ = run_check(course, grade_id, answer)
+    assert outcome.score == 0.0
+    assert "a number for" in outcome.report() and "answer with one number" in outcome.report()
+
+
+@pytest.mark.parametrize("answer", [(True, 1.0), ("1", "1"), (np.True_, 1)], ids=repr)
+def test_the_parts_of_a_pair_follow_the_same_number_rule(course, answer):
+    outcome, _, _ = run_check(course, "regularization_questions-l1_penalties", answer)
+    assert outcome.score < course.test_cell("regularization_questions-l1_penalties").points
+    assert "answer with one number" in outcome.report(), outcome.report()
+
+
+def test_a_choice_is_one_of_its_options_whatever_the_case_and_spaces(course):
+    for grade_id, answer, points in [("svm_questions-q5", " a\n", 1.0), ("svm_questions-q5", "E", 0.0),
+                                     ("regularization_questions-l2_prefers", " W2 ", 1.0),
+                                     ("regularization_questions-l2_prefers", "A", 0.0),
+                                     ("regularization_questions-sparsity", "C", 0.0)]:
+        outcome, _, _ = run_check(course, grade_id, answer)
+        assert outcome.score == points, (grade_id, answer, outcome.report())

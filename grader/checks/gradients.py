@@ -1,7 +1,7 @@
 """Checks of gradients.ipynb (see course.yaml for the cells that use them):
 `eval_numerical_gradient(f, x, h=1e-5)`, `rel_error(x, y)`,
-`grad_check_sparse(f, x, analytic_grad, num_checks=10, h=1e-5, seed=None)` and the lecture's
-questions about finite differences, the cost of numerical gradients and kinks.
+`grad_check_sparse(f, x, analytic_grad, num_checks=10, h=1e-5, seed=None)`. The notebook's questions
+(finite differences, the cost of numerical gradients, kinks) are in questions.py's table.
 
 Each check calls only the answer it grades; expected values come from known analytic gradients and
 from the trusted reference in `grader.reference.gradients`.
@@ -25,7 +25,6 @@ from .closeness import close
 from .mistakes import matching_mistake
 from .problems import brief, fmt
 from .properties import each_holds_for_all, finite_floats
-from .questions import Choice, Number, register_questions
 from .registry import BasicCase, check
 from .unmodified import require_unmodified
 
@@ -662,25 +661,3 @@ def grad_check_sparse_sampling(fn, ctx: CheckContext):
     yield ctx.run("different seeds check different entries", different_seeds)
     yield ctx.run("checks num_checks random entries, not the same one", spread)
     yield ctx.run("x is left exactly as it was", unchanged)
-
-
-# ================================================================================================
-# Questions
-# ================================================================================================
-
-QUESTIONS = {
-    "finite_difference_forward": Number(3.31, "((1 + h)^3 - 1^3) / h = 3 + 3h + h^2 = 3.31 for h = 0.1"),
-    "finite_difference_centered": Number(3.01, "((1 + h)^3 - (1 - h)^3) / (2h) = 3 + h^2 = 3.01 for h = 0.1"),
-    "finite_difference_order": Number(100.0, "the centered error is h^2 for x^3: dividing h by 10 divides it by 100"),
-    "finite_difference_tiny_h": Choice("B", "f(x + h) and f(x - h) share almost all their digits; their difference "
-                                            "is rounding noise of about 1e-16 * |f| / h, which grows as h shrinks"),
-    "numerical_gradient_cost": Number(61460.0, "2 evaluations per entry and W has 3073 * 10 = 30730 entries"),
-    "numerical_vs_analytic": Choice("B", "the analytic gradient is exact and fast, the numerical one approximate "
-                                         "and slow: train with the analytic gradient and check it numerically"),
-    "kink_numerical_gradient": Number(0.55, "(max(0, 1e-6 + 1e-5) - max(0, 1e-6 - 1e-5)) / 2e-5 = 1.1e-5 / 2e-5"),
-    "kink_relative_error": Number(0.45 / 1.55, "|0.55 - 1| / (0.55 + 1) = 0.45 / 1.55"),
-    "kink_fix": Choice("B", "the centered difference straddles the kink at 0 only when |x| < h: check at x = 1e-3 "
-                            "or with h = 1e-7 and both sides are on the line of slope 1"),
-}
-
-register_questions(QUESTIONS)

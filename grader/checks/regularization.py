@@ -1,5 +1,6 @@
 """Checks of regularization.ipynb: the L2, L1 and elastic-net regularizers `(W, reg) -> (R, dR)`,
-`regularized_loss`, the lecture's w1 / w2 questions, and the ridge polynomial fit.
+`regularized_loss`, and the ridge polynomial fit. The lecture's w1 / w2 questions are in questions.py's
+table.
 
 Each check calls only the student's function it grades. The regularized-loss checks hand it trusted
 data losses and regularizers from `grader.reference`; the elastic-net checks let the student's function
@@ -730,66 +731,6 @@ def regularized_loss_calls(fn, ctx: CheckContext):
     yield ctx.run("passes (W, reg) to the regularizer it is given", calls_regularizer)
     yield ctx.run("returns data loss + R and dW_data + dR, each counted once (recorded callables)", sums_once)
     yield ctx.run("W, X and y are left unmodified", unmodified)
-
-
-# -- the lecture's w1 / w2 questions ------------------------------------------------------------
-
-
-def _expect_number(answer, value: float, what: str, why: str, rel: float) -> None:
-    if answer is None:
-        raise Failure(f"a number for {what}", "None (not answered)", "replace None with your answer and run the cell")
-    if isinstance(answer, (str, bytes, bool)) or np.ndim(answer) != 0:
-        raise Failure(f"a number for {what}", f"{type(answer).__name__} {brief(answer, 40)}", "answer with one number")
-    try:
-        got = float(answer)
-    except (TypeError, ValueError):
-        raise Failure(f"a number for {what}", f"{type(answer).__name__} {brief(answer, 40)}") from None
-    if not (math.isfinite(got) and abs(got - value) <= max(1e-9, rel * abs(value))):
-        raise Failure(f"{value:g}", f"{got:g}", why)
-
-
-@check("reg_l2_prefers")
-def l2_prefers(answer, ctx: CheckContext):
-    def body():
-        if answer is None:
-            raise Failure('"w1" or "w2"', "None (not answered)", "replace None with your answer and run the cell")
-        if not isinstance(answer, str) or answer.strip().lower() not in {"w1", "w2"}:
-            raise Failure('"w1" or "w2"', f"{brief(answer, 40)}",
-                          'answer with the name of the vector, as a string: "w1" or "w2"')
-        if answer.strip().lower() != "w2":
-            raise Failure('"w2"', brief(answer.strip(), 60),
-                          "both give the score 1, but R_2(w1) = 1^2 = 1 while R_2(w2) = 4 * 0.25^2 = 0.25: "
-                          "the lower penalty wins, so L2 prefers the spread-out w2")
-    yield ctx.run("which of w1, w2 L2 regularization prefers", body)
-
-
-@check("reg_l1_penalties")
-def l1_penalties(answer, ctx: CheckContext):
-    rel = ctx.tol.answer_rel_error
-    if not isinstance(answer, (tuple, list)) or len(answer) != 2:
-        def wrong_count():
-            raise Failure("2 answers (R_1(w1), R_1(w2))", f"{brief(answer, 60)}")
-        yield ctx.run("the L1 penalties of w1 and w2: 2 answers", wrong_count, weight=2)
-        return
-    whys = ("R_1(w1) = |1| + |0| + |0| + |0| = 1 (sum of absolute values, reg = 1)",
-            "R_1(w2) = 4 * |0.25| = 1 (sum of absolute values, reg = 1): a tie with w1")
-    for label, value, why in zip(("w1", "w2"), answer, whys):
-        yield ctx.run(f"the L1 penalty R_1({label}) = sum of |w| (reg = 1)",
-                      lambda v=value, lbl=label, w=why: _expect_number(v, 1.0, f"R_1({lbl})", w, rel))
-
-
-@check("reg_sparsity")
-def sparsity(answer, ctx: CheckContext):
-    def body():
-        if not isinstance(answer, str) or answer.strip().upper() not in {"A", "B"}:
-            raise Failure('one letter, "A" or "B"', f"{brief(answer, 40)}",
-                          'answer with the letter of your choice, e.g. "A"')
-        if answer.strip().upper() != "A":
-            raise Failure("A", answer.strip().upper(),
-                          "L2's gradient 2 * reg * w fades as w gets small, so weights shrink but stay non-zero; "
-                          "L1's pull reg * sign(w) stays just as strong near 0, so it drives weights to exactly 0: "
-                          "L1 gives sparse weights")
-    yield ctx.run("which penalty tends to produce sparse weights", body)
 
 
 # -- fit_polynomial_ridge ---------------------------------------------------------------------------
