@@ -214,8 +214,10 @@ def grade_class(course_root: Path, opts: Options, console, *, bar: bool | None =
                                 pending.add(submit(by_student[student], 0, workers=others, allow_other_workers=False))
                                 continue
                     except KilledWorker:
+                        times = ("more times than the scheduler's allowed-failures" if opts.scheduler
+                                 else f"{opts.retries + 1} times")
                         result = {"student": student, "status": "failed", "records": None,
-                                  "cause": f"its Dask worker died {opts.retries + 1} times (killed or out of memory)"}
+                                  "cause": f"its Dask worker died {times} (killed or out of memory)"}
                     except Exception as exc:  # noqa: BLE001 (any task error is this student's cause)
                         result = {"student": student, "status": "failed", "records": None,
                                   "cause": f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"}
