@@ -150,13 +150,21 @@ def test_do_nothing_answers_score_zero_on_every_cell(graded):
     assert set(autograded_cells(graded.course)) <= set(graded.cells("do_nothing_0"))   # and the hand-graded ones
 
 
-def test_broken_notebook_is_reported_and_the_rest_graded(graded):
-    assert graded.result["failed_students"] == ["broken_json"]
-    assert not graded.cells("broken_json")
+def test_unreadable_notebooks_cost_only_their_cells_and_are_marked_invalid(graded):
+    from grader import grading_status
+
+    assert graded.result["failed_students"] == []
+    cells = graded.cells("broken_json")
+    assert cells and not any(cells.values())        # graded, as notebooks without answers
     graded_students = {s for s, row in graded.result["students"].items() if row["cells"]}
-    assert {SOLUTION, "stubs", *(m.name for m in MUTANTS), "variants_0", "do_nothing_0"} <= graded_students
-    log = (graded.shard("broken_json") / "autograde.log").read_text()
-    assert "There was an error processing assignment 'lecture3' for student 'broken_json'" in log
+    assert {SOLUTION, "stubs", "broken_json", *(m.name for m in MUTANTS), "variants_0", "do_nothing_0"} \
+        <= graded_students
+    shard = graded.shard("broken_json")
+    rows = [r for r in grading_status.read(f"sqlite:///{shard / 'gradebook.db'}", "lecture3")
+            if r.student == "broken_json" and r.notebook]
+    assert {r.notebook for r in rows} == set(graded.course.assignments["lecture3"].notebooks)
+    assert all(r.status == "invalid" and r.cause.startswith("not a readable notebook") for r in rows)
+    assert "graded as a notebook without answers" in (shard / "autograde.log").read_text()
 
 
 def test_repeated_submissions_get_identical_scores_in_any_order_and_shard(graded):

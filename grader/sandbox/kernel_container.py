@@ -178,7 +178,8 @@ def build_root(settings: dict, kernel_uid: int | None) -> None:
                          ("stderr", "/proc/self/fd/2")):
         os.symlink(target, inside("/dev/" + name))
     for path in ("/dev/shm", "/tmp"):
-        os.makedirs(inside(path))
+        # /tmp may exist already: the Python environment or the shared folder can live below it.
+        os.makedirs(inside(path), exist_ok=True)
         os.chmod(inside(path), 0o1777)
     # The one folder shared with nbgrader: the connection file and the sockets.
     bind(settings["runtime"], inside(settings["runtime"]), readonly=False)
