@@ -605,7 +605,7 @@ def test_hog_properties_tolerate_uniform_filter_rounding_residue():
 def test_a_mistake_that_changes_nothing_on_the_input_is_never_named():
     """The 0.144 gray weights give the reference's HoG on a gray image; a correct result (up to rounding)
     must not be diagnosed as that mistake."""
-    from grader.checks import features as checks
+    from grader.checks import hog as checks
 
     im = _natural_gray_crops(1, size=(16, 16))[0]
     got = ref.hog_feature(im) * (1 + 1e-12)
@@ -615,7 +615,7 @@ def test_a_mistake_that_changes_nothing_on_the_input_is_never_named():
 def test_hue_diagnosis_needs_the_whole_histogram_to_match():
     """On a 2 x 2 image one pixel is a quarter of the histogram: random fractions used to be called a
     density because every bin lay within a quarter of it."""
-    from grader.checks import features as checks
+    from grader.checks import color_histogram as checks
 
     im = np.array([[[200.0, 0, 0], [0, 100.0, 0]], [[0, 100.0, 0], [0, 0, 50.0]]])
     random_fractions = np.random.default_rng(0).dirichlet(np.ones(10))
