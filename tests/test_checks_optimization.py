@@ -21,7 +21,8 @@ import implementations_optimization as impl
 from grader import data as datasets
 from grader.checks import CHECKS, get_check
 from grader.checks.registry import get_basic_case
-from grader.checks.optimization import DIGITS_MIN_VAL_ACCURACY, global_seed
+from grader.checks.hyperparameters import DIGITS_MIN_VAL_ACCURACY
+from grader.checks.optimization import global_seed
 from grader.course import Data, load_course
 from grader.grading import run_check
 from grader.outcome import CheckContext

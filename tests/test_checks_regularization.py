@@ -24,7 +24,7 @@ import implementations_regularization as impl
 from grader.checks import CHECKS
 from grader.checks.registry import get_basic_case
 from grader.checks.calls import trusted_names
-from grader.checks.regularization import TRUSTED_HELPERS
+from grader.checks.regularizers import TRUSTED_HELPERS
 from grader.course import load_course
 from grader.grading import run_check
 from grader.submissions import mutants, solution_answers, variants
