@@ -18,7 +18,6 @@ from .properties import each_holds_for_all, float_arrays
 from .registry import BasicCase, check
 from .unmodified import require_unmodified
 
-
 BOW_RECIPE = ("squared distances between every patch and every word, np.argmin over the words, then the "
               "fraction of patches that chose each word: np.bincount(nearest, minlength=k) / M")
 

@@ -20,7 +20,6 @@ from .properties import each_holds_for_all
 from .registry import BasicCase, check
 from .unmodified import require_unmodified
 
-
 HUE_RECIPE = ("hue = matplotlib.colors.rgb_to_hsv(im / xmax)[..., 0] * xmax; "
               "np.histogram(hue, bins=np.linspace(xmin, xmax, nbin + 1), density=normalized); "
               "return the density times np.diff(bin_edges)")

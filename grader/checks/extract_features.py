@@ -18,7 +18,6 @@ from .properties import each_holds_for_all, finite_floats
 from .registry import BasicCase, check
 from .unmodified import require_unmodified
 
-
 STACK_RECIPE = ("row i is np.hstack([f(imgs[i]) for f in feature_fns]): one row per image, the features of "
                 "the functions side by side in the order of feature_fns")
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 import functools
 import math
 
-
 from ..course import Param
 from ..outcome import CheckContext, Failure
 from ..reference import features as ref

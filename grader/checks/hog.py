@@ -20,7 +20,6 @@ from .properties import each_holds_for_all
 from .registry import BasicCase, check
 from .unmodified import require_unmodified
 
-
 HOG_RECIPE = ("gray = 0.299 R + 0.587 G + 0.114 B; gx[:, :-1] = np.diff(image, axis=1), "
               "gy[:-1, :] = np.diff(image, axis=0); magnitude = sqrt(gx^2 + gy^2); orientation = "
               "(degrees(arctan2(gy, gx)) + 90) % 180; 9 bins of 20 degrees; per 8 x 8 cell the mean over its 64 "

@@ -20,7 +20,6 @@ from .properties import each_holds_for_all, float_arrays
 from .registry import BasicCase, check
 from .unmodified import require_unmodified
 
-
 POLAR_FORMULA = "radius = np.sqrt(x ** 2 + y ** 2) (or np.hypot(x, y)), angle = np.arctan2(y, x)"
 
 

@@ -19,7 +19,6 @@ from .properties import each_holds_for_all, float_arrays
 from .registry import BasicCase, check
 from .unmodified import require_unmodified
 
-
 KMEANS_RECIPE = ("start from patches[np.random.default_rng(seed).choice(M, size=k, replace=False)]; each "
                  "iteration assign every patch to its nearest word (squared Euclidean distance, np.argmin) and "
                  "move each word to the mean of its patches (a word without patches stays)")
