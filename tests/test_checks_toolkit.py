@@ -7,7 +7,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from grader.checks.arrays import FORGOT_RETURN, returned_array
+from grader.checks.arrays import FORGOT_RETURN, returned_array, returned_number
 from grader.checks.closeness import close
 from grader.checks.mistakes import matching_mistake
 from grader.checks.unmodified import require_unmodified
@@ -57,6 +57,29 @@ def test_returned_array_keep_dtype_rejects_complex_and_optionally_integers():
     assert returned_array(np.arange(2), (2,), "p", keep_dtype=True).dtype == np.float64
     f = failure(returned_array, np.arange(2), (2,), "p", keep_dtype=True, integer_cause="use floats")
     assert (f.expected, f.cause) == ("p of floats", "use floats")
+
+
+# -- returned_number ------------------------------------------------------------------------------
+
+def test_returned_number_accepts_a_number_a_numpy_scalar_and_a_one_entry_array():
+    assert returned_number(2, "the loss") == 2.0
+    assert returned_number(np.float32(0.5), "the loss") == 0.5
+    assert returned_number(np.array([[3.0]]), "the loss") == 3.0
+
+
+def test_returned_number_explains_an_array_of_several_entries():
+    f = failure(returned_number, np.zeros(3), "the loss", array_cause="take the mean")
+    assert (f.expected, f.got, f.cause) == ("the loss as one number", "an array of shape (3,)", "take the mean")
+    assert failure(returned_number, np.zeros(3), "x", expected="one number: the max").expected == "one number: the max"
+
+
+def test_returned_number_sequences_and_values_that_are_no_number():
+    assert returned_number([4.0], "x") == 4.0
+    f = failure(returned_number, [4.0], "x", sequences=True, array_cause="np.max")
+    assert (f.got, f.cause) == ("a list", "np.max")
+    f = failure(returned_number, "abc", "R")
+    assert (f.expected, f.got, f.cause) == ("R as a number", "str 'abc'", "")
+    assert failure(returned_number, {}, "R", number_expected="one number").expected == "one number"
 
 
 # -- close ----------------------------------------------------------------------------------------

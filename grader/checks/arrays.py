@@ -1,4 +1,4 @@
-"""Validating an array a student's function returned: one order of questions for every check.
+"""Validating an array or a number a student's function returned: one order of questions for every check.
 
 Returned at all (not None), then convertible to numbers, then of the required shape, then (when asked)
 real-valued and of a float dtype. The first question that fails becomes the Failure the student reads,
@@ -54,3 +54,24 @@ def returned_array(value, shape: tuple[int, ...], what: str, *, expected: str | 
         if integer_cause is not None and not np.issubdtype(value.dtype, np.floating):
             raise Failure(f"{expected or what} of floats", f"dtype {value.dtype}", integer_cause)
     return value.astype(np.float64, copy=False)
+
+
+def returned_number(value, what: str, *, array_cause: str = "", expected: str | None = None,
+                    sequences: bool = False, number_expected: str | None = None,
+                    none_cause: str = "") -> float:
+    """`value` (a number, a 0-d or one-entry array) as a float, or a Failure that says why not.
+
+    An array of more than one entry (and, with sequences=True, any list or tuple) fails "<what> as one
+    number" (or `expected`) with `array_cause`, which says how to reduce it; a value that is no number
+    fails "<what> as a number" (or `number_expected`), with `none_cause` when the value is None.
+    """
+    one = expected or f"{what} as one number"
+    if isinstance(value, np.ndarray) and value.size != 1:
+        raise Failure(one, f"an array of shape {value.shape}", array_cause)
+    if sequences and isinstance(value, (list, tuple)):
+        raise Failure(one, f"a {type(value).__name__}", array_cause)
+    try:
+        return float(np.asarray(value, dtype=np.float64).reshape(()))
+    except (TypeError, ValueError):
+        raise Failure(number_expected or f"{what} as a number", f"{type(value).__name__} {brief(value, 60)}",
+                      none_cause if value is None else "") from None

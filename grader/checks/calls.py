@@ -8,7 +8,7 @@ from typing import Callable, Iterator
 import numpy as np
 
 from ..outcome import Failure
-from .arrays import returned_array
+from .arrays import returned_array, returned_number
 from .problems import Problem, brief
 
 
@@ -19,13 +19,9 @@ def require_callable(answer, name: str) -> None:
 
 
 def as_scalar(value, what: str) -> float:
-    if isinstance(value, np.ndarray) and value.size != 1:
-        raise Failure(f"{what} as one number", f"an array of shape {value.shape}",
-                      "average the per-example losses into one number: the mean over the N examples")
-    try:
-        return float(np.asarray(value, dtype=np.float64).reshape(()))
-    except (TypeError, ValueError):
-        raise Failure(f"{what} as a number", f"{type(value).__name__} {brief(value, 60)}") from None
+    """A returned loss: one number; an array of them is explained as per-example losses not averaged."""
+    return returned_number(value, what,
+                           array_cause="average the per-example losses into one number: the mean over the N examples")
 
 
 def as_array(value, shape: tuple[int, ...], what: str) -> np.ndarray:

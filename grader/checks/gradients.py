@@ -19,7 +19,7 @@ from ..numerics import relative_error, values_close
 from ..course import Param
 from ..outcome import CheckContext, Failure
 from ..reference import gradients as ref
-from .arrays import returned_array
+from .arrays import FORGOT_RETURN, returned_array, returned_number
 from .calls import require_callable
 from .closeness import close
 from .mistakes import matching_mistake
@@ -349,17 +349,10 @@ def numerical_gradient_centered(fn, ctx: CheckContext):
 def _rel(fn, x, y) -> float:
     require_callable(fn, "rel_error")
     out = fn(np.array(x, copy=True), np.array(y, copy=True))
-    if isinstance(out, np.ndarray) and out.size != 1:
-        raise Failure("one number: the largest relative error over all entries", f"an array of shape {out.shape}",
-                      "take the maximum over all entries: np.max(...)")
-    if isinstance(out, (list, tuple)):
-        raise Failure("one number: the largest relative error over all entries", f"a {type(out).__name__}",
-                      "take the maximum over all entries: np.max(...)")
-    try:
-        return float(np.asarray(out, dtype=np.float64).reshape(()))
-    except (TypeError, ValueError):
-        raise Failure("one number", f"{type(out).__name__} {brief(out, 60)}",
-                      "did you forget the `return`?" if out is None else "") from None
+    return returned_number(out, "the relative error",
+                           expected="one number: the largest relative error over all entries",
+                           array_cause="take the maximum over all entries: np.max(...)", sequences=True,
+                           number_expected="one number", none_cause=FORGOT_RETURN)
 
 
 def _rel_cause(x, y, got: float) -> str:

@@ -12,7 +12,7 @@ import numpy as np
 
 from ..numerics import relative_error
 from ..outcome import Failure
-from .arrays import returned_array
+from .arrays import returned_array, returned_number
 from .calls import require_callable
 from .closeness import close
 from .mistakes import matching_mistake
@@ -22,14 +22,9 @@ from .problems import brief, fmt
 
 
 def _scalar(value, what: str) -> float:
-    if isinstance(value, np.ndarray) and value.size != 1:
-        raise Failure(f"{what} as one number", f"an array of shape {value.shape}",
-                      "R is one number: sum over every entry of W (np.sum without an axis)" if what == "R" else
-                      f"{what} is one number: the data loss (a number) plus the penalty R (a number)")
-    try:
-        return float(np.asarray(value, dtype=np.float64).reshape(()))
-    except (TypeError, ValueError):
-        raise Failure(f"{what} as a number", f"{type(value).__name__} {brief(value, 60)}") from None
+    return returned_number(value, what, array_cause=(
+        "R is one number: sum over every entry of W (np.sum without an axis)" if what == "R" else
+        f"{what} is one number: the data loss (a number) plus the penalty R (a number)"))
 
 
 def _array(value, shape: tuple[int, ...], what: str, cause: str) -> np.ndarray:
