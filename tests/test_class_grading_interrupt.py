@@ -18,21 +18,20 @@ from grader.nbgrader_cli import nbgrader_env
 pytestmark = pytest.mark.e2e
 
 REG = "regularization"
-STUDENTS = ("s1", "s2", "s3")
+STUDENTS = ("s1", "s2")
 
 
 def test_interrupt_leaves_students_whole_and_a_rerun_resumes(tmp_path):
     root = released_course(tmp_path / "course", tmp_path / "released")
     submit(root, "s1", {REG: solved(root, REG)})
     submit(root, "s2", {REG: stubs(root, REG)})
-    submit(root, "s3", {REG: solved(root, REG, "l1_gradient_ones")})
     exe = Path(sys.executable).with_name("grader")
     run = subprocess.Popen([str(exe), "autograde", ASSIGNMENT, "--jobs", "1"], cwd=root, env=nbgrader_env(),
                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     seen = []
     for line in run.stdout:  # one line per student off a terminal
         seen.append(line)
-        if line.startswith("[1/3] "):
+        if line.startswith("[1/2] "):
             time.sleep(1.0)  # the second student is being graded now
             run.send_signal(signal.SIGINT)
             break
@@ -43,7 +42,7 @@ def test_interrupt_leaves_students_whole_and_a_rerun_resumes(tmp_path):
     status = {r.student: r.status for r in grading_status.read(f"sqlite:///{root / 'gradebook.db'}", ASSIGNMENT)
               if r.notebook is None}
     graded = [s for s in STUDENTS if s in rows]
-    assert 1 <= len(graded) < 3, out
+    assert graded == ["s1"], out  # s1 first (Dask runs them in order on the one worker), s2 interrupted
     for student in STUDENTS:
         folder = root / "autograded" / student / ASSIGNMENT
         if student in rows:  # fully graded: scores, notebook and status
@@ -52,8 +51,8 @@ def test_interrupt_leaves_students_whole_and_a_rerun_resumes(tmp_path):
             assert not folder.exists() and student not in status
     again = grader_cli(root, "autograde", ASSIGNMENT, "--jobs", "1")
     assert again.returncode == 0, again.stdout
-    assert f"{3 - len(graded)} graded, 0 not graded, {len(graded)} skipped as unchanged" in again.stdout
+    assert "1 graded, 0 not graded, 1 skipped as unchanged" in again.stdout
     rows = gradebook_rows(root)
     assert sorted(rows) == list(STUDENTS)
     total = {s: sum(g[0] or 0 for g in rows[s]["notebooks"][REG]["grades"].values()) for s in STUDENTS}
-    assert total["s1"] > total["s3"] > total["s2"] == 0
+    assert total["s1"] > total["s2"] == 0
