@@ -215,7 +215,7 @@ def grade_class(course_root: Path, opts: Options, console, *, bar: bool | None =
                                 continue
                     except KilledWorker:
                         times = ("more times than the scheduler's allowed-failures" if opts.scheduler
-                                 else f"{opts.retries + 1} times")
+                                 else "once" if opts.retries == 0 else f"{opts.retries + 1} times")
                         result = {"student": student, "status": "failed", "records": None,
                                   "cause": f"its Dask worker died {times} (killed or out of memory)"}
                     except Exception as exc:  # noqa: BLE001 (any task error is this student's cause)
