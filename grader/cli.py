@@ -36,13 +36,10 @@ def cmd_scores(args) -> int:
     from .results import load_class
     from .scores import class_table, find_task, scores_csv, task_table
 
-    course = load_course(Path(args.course))
-    if args.assignment not in course.assignments:
-        print(f"error: {args.assignment}: expected one of {', '.join(course.assignments)}", file=sys.stderr)
+    found_inputs = _course_and_gradebook(args)
+    if found_inputs is None:
         return 2
-    url = _gradebook_url(args)
-    if url is None:
-        return 2
+    course, url = found_inputs
     spec = course.assignments[args.assignment]
     found = None
     if args.task:
@@ -64,6 +61,16 @@ def cmd_scores(args) -> int:
     return 0
 
 
+def _course_and_gradebook(args):
+    """(course, gradebook URL) for a command on `args.assignment`, or None after a one-line error."""
+    course = load_course(Path(args.course))
+    if args.assignment not in course.assignments:
+        print(f"error: {args.assignment}: expected one of {', '.join(course.assignments)}", file=sys.stderr)
+        return None
+    url = _gradebook_url(args)
+    return None if url is None else (course, url)
+
+
 def _gradebook_url(args) -> str | None:
     db = Path(args.gradebook).resolve()
     if not db.is_file():
@@ -77,13 +84,10 @@ def cmd_report(args) -> int:
     from .report import write_report
     from .results import load_class
 
-    course = load_course(Path(args.course))
-    if args.assignment not in course.assignments:
-        print(f"error: {args.assignment}: expected one of {', '.join(course.assignments)}", file=sys.stderr)
+    found_inputs = _course_and_gradebook(args)
+    if found_inputs is None:
         return 2
-    url = _gradebook_url(args)
-    if url is None:
-        return 2
+    course, url = found_inputs
     results = load_class(course, args.assignment, url, course.root)
     size = write_report(results, args.out)
     print(f"report: {Path(args.out).resolve()} ({size / 1024:.0f} KB, {len(results.students)} students)")
