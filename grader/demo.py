@@ -4,8 +4,8 @@ Students (per notebook of the assignment):
 - `solution`: the reference solutions typed into the release;
 - `stubs`: the release as students receive it, untouched;
 - `alice` and `bob`: the solutions with typical mistakes from the mutant corpus swapped in;
-- `carol`: a notebook file that is not valid JSON, to show that one broken submission is reported
-  and the others are still graded.
+- `carol`: notebook files that are not valid JSON, to show that they are graded as notebooks without
+  answers (marked invalid, with the reason) and the others are still graded.
 """
 
 from __future__ import annotations
@@ -64,7 +64,7 @@ def write_demo_submissions(course_root: Path) -> dict[str, str]:
     broken.mkdir(parents=True)
     for nb in notebooks:
         (broken / f"{nb}.ipynb").write_text('{"cells": [', encoding="utf-8")
-    about["carol"] = "a notebook file that is not valid JSON"
+    about["carol"] = "notebook files that are not valid JSON"
     return about
 
 
