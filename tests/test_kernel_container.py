@@ -157,6 +157,34 @@ def test_a_kernel_whose_nbgrader_dies_without_shutting_it_down_ends_too(tmp_path
     assert not alive, "the kernel's launcher outlived the process that started it"
 
 
+def test_a_kernel_whose_launcher_is_killed_dies_with_it(tmp_path):
+    import asyncio
+    import signal
+
+    from grader.sandbox.kernel import ContainedKernelManager
+
+    async def start():
+        km = ContainedKernelManager(kernel_name="python3")
+        await km.start_kernel(cwd=str(tmp_path))
+        kc = km.client()
+        kc.start_channels()
+        await kc.wait_for_ready(timeout=60)
+        kc.stop_channels()
+        return km
+
+    km = asyncio.run(start())
+    launcher = km.provisioner.process.pid
+    kernels = [int(p) for p in Path(f"/proc/{launcher}/task/{launcher}/children").read_text().split()]
+    assert len(kernels) == 1
+    os.kill(launcher, signal.SIGKILL)          # what jupyter does when a shutdown times out
+    km.provisioner.process.wait()
+    deadline = time.monotonic() + 10
+    while os.path.exists(f"/proc/{kernels[0]}") and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not os.path.exists(f"/proc/{kernels[0]}"), "the kernel outlived its launcher"
+    asyncio.run(km._async_cleanup_resources())
+
+
 def test_a_kernel_that_ignores_interrupts_is_stopped_and_the_notebook_goes_on(tmp_path):
     loop = "import signal, time\nsignal.signal(signal.SIGINT, signal.SIG_IGN)\nwhile True:\n    time.sleep(0.05)"
     nb = new_notebook(cells=[new_code_cell("x = 1"), new_code_cell(loop), new_code_cell("print('after')")])

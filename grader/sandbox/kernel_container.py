@@ -281,6 +281,9 @@ def run_contained(settings: dict, command: list[str], report) -> None:
         applied["processes"] = "own namespace" if "pid" in settings["namespaces"] else "shared"
         apply_limits(settings["limits"], is_root)
         drop_privileges(kernel_uid)
+        # Changing the user clears the parent-death signal: set it again, or a kernel whose launcher
+        # nbgrader kills (a shutdown that timed out) would live on, holding nbgrader's output.
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
         applied["user"] = "own user id" if kernel_uid is not None else "instructor's, in a user namespace"
         os.chdir(settings["workdir"])
         report(applied)
