@@ -9,6 +9,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -17,7 +18,7 @@ import pytest
 from nbformat.v4 import new_code_cell, new_notebook
 from traitlets.config import Config
 
-from grader.sandbox.kernel import ContainedExecute, ContainedKernelManager
+from grader.sandbox.kernel import ContainedExecute, ContainedKernelManager, python_paths
 
 PROBE = r'''
 import json, os, resource, socket
@@ -86,8 +87,13 @@ def test_the_kernel_sees_only_a_copy_of_its_folders_extra_files(probed):
     assert seen["files"] == ["datasets", "helper.py"]  # no notebooks: not even the student's others
     assert not seen["course_visible"]
     assert not (probed["folder"] / "scratch.txt").exists()     # what it writes stays in its container
-    assert set(seen["root"]) <= {"bin", "dev", "etc", "home", "lib", "lib32", "lib64", "libx32", "proc", "root",
-                                 "sbin", "tmp", "usr", "work", "opt", "srv", "var", "mnt"}
+    # The root holds the system folders, the kernel's own, and the first folder of each path it is given:
+    # the Python installation and the temporary folder shared with nbgrader. Where they live differs
+    # between machines (a checkout's .venv may sit anywhere), so those names come from the paths themselves.
+    given = {Path(p).parts[1] for p in [*python_paths(), tempfile.gettempdir()]}
+    assert set(seen["root"]) <= {"bin", "dev", "etc", "home", "lib", "lib32", "lib64", "libx32", "proc",
+                                 "sbin", "tmp", "usr", *given}
+    assert not set(seen["root"]) & {"root", "var", "srv", "mnt", "opt", "media", "boot"} - given
 
 
 def test_plots_scratch_files_declared_data_and_digits_work(probed):
