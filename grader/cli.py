@@ -10,6 +10,7 @@ from pathlib import Path
 from rich.console import Console
 
 from .course import CourseConfigError, load_course
+from .course_assignment import ASSIGNMENT_HELP, chosen_assignment, known_assignment
 
 
 def _console() -> Console:
@@ -62,11 +63,10 @@ def cmd_scores(args) -> int:
 
 
 def _course_and_gradebook(args):
-    """(course, gradebook URL) for a command on `args.assignment`, or None after a one-line error."""
+    """(course, gradebook URL) for a command on `args.assignment` (set to course.yaml's only assignment
+    when none is named), or None after a one-line error."""
     course = load_course(Path(args.course))
-    if args.assignment not in course.assignments:
-        print(f"error: {args.assignment}: expected one of {', '.join(course.assignments)}", file=sys.stderr)
-        return None
+    args.assignment = chosen_assignment(course, args.assignment, args.command)
     url = _gradebook_url(args)
     return None if url is None else (course, url)
 
@@ -99,11 +99,7 @@ def cmd_export(args) -> int:
     from .results import load_class
 
     course = load_course(Path(args.course))
-    names = args.assignment or list(course.assignments)
-    unknown = [a for a in names if a not in course.assignments]
-    if unknown:
-        print(f"error: {', '.join(unknown)}: expected one of {', '.join(course.assignments)}", file=sys.stderr)
-        return 2
+    names = [known_assignment(course, a) for a in args.assignment] or list(course.assignments)
     if args.roster and args.format != "canvas":
         print("error: --roster maps students to Canvas: it goes with --format canvas", file=sys.stderr)
         return 2
@@ -208,9 +204,10 @@ def _batch_command(args, run, status: str, *, all_entries: bool) -> int:
 def cmd_corpus(args) -> int:
     from functools import partial
 
-    from .corpus_run import ASSIGNMENT, run_corpus
+    from .corpus_run import assignment_of, run_corpus
 
-    notebooks = list(load_course(Path(args.course)).assignments[ASSIGNMENT].notebooks)
+    course = load_course(Path(args.course))
+    notebooks = list(course.assignments[assignment_of(course)].notebooks)
     if args.notebook and args.notebook not in notebooks:
         print(f"error: --notebook {args.notebook}: expected one of {', '.join(notebooks)}", file=sys.stderr)
         return 2
@@ -237,14 +234,14 @@ def main(argv: list[str] | None = None) -> int:
     p.set_defaults(func=cmd_demo)
     p = sub.add_parser("scores", help="print one row per student and one column per notebook from the gradebook "
                                       "(--task NAME: that task's cells and likely causes; --csv: as CSV)")
-    p.add_argument("assignment", nargs="?", default="lecture3")
+    p.add_argument("assignment", nargs="?", help=ASSIGNMENT_HELP)
     p.add_argument("--gradebook", default="gradebook.db")
     p.add_argument("--task", help="one task's detail: a column per graded cell and the first likely cause")
     p.add_argument("--csv", action="store_true", help="write CSV to standard output instead of a table")
     p.set_defaults(func=cmd_scores)
     p = sub.add_parser("report", help="write the class report: likely causes ranked, checks failed, score "
                                       "distributions, who is not graded, late and hand-graded work (one HTML page)")
-    p.add_argument("assignment", nargs="?", default="lecture3")
+    p.add_argument("assignment", nargs="?", help=ASSIGNMENT_HELP)
     p.add_argument("--gradebook", default="gradebook.db")
     p.add_argument("--out", default="report.html", help="the HTML file to write (default: %(default)s)")
     p.set_defaults(func=cmd_report)

@@ -23,6 +23,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from .course import Course, load_course
+from .course_assignment import only_assignment
 from .demo import copy_course
 from .nbgrader_cli import run_nbgrader, run_nbgrader_concurrently
 from .release_check import release_leaks, stale_release
@@ -30,7 +31,8 @@ from .scores import gradebook_scores
 from .submissions import (CorpusEntry, build_submission, do_nothing, mutant, mutants, solution_answers,
                           variants, write_submission)
 
-ASSIGNMENT = "lecture3"
+# The corpus (grader/corpus/<kind>/<notebook>/) is per notebook, so it serves course.yaml's one assignment.
+ONE_ASSIGNMENT = "the corpus (grader/corpus/) is graded for a course of one assignment"
 KEEP_MARKER = ".grader-corpus-run"  # lets --keep recreate a folder only when a previous run made it
 # Points are fractions of a cell's points; anything smaller than this is float noise, not a lost point.
 EPS = 1e-9
@@ -191,31 +193,36 @@ def _workdir(keep: Path | None):
     yield keep
 
 
-def _write(release_root: Path, shard_root: Path, sub: Submission) -> None:
+def assignment_of(course: Course) -> str:
+    """The assignment the corpus is graded in: course.yaml's only one."""
+    return only_assignment(course, ONE_ASSIGNMENT)
+
+
+def _write(release_root: Path, shard_root: Path, assignment: str, sub: Submission) -> None:
     if sub.broken:
-        folder = shard_root / "submitted" / sub.student / ASSIGNMENT
+        folder = shard_root / "submitted" / sub.student / assignment
         folder.mkdir(parents=True)
         for nb in sub.notebooks:
             (folder / f"{nb}.ipynb").write_text('{"cells": [ {"cell_type": ', encoding="utf-8")
         return
-    notebooks = {nb: build_submission(release_root, ASSIGNMENT, nb, solved=sub.solved,
+    notebooks = {nb: build_submission(release_root, assignment, nb, solved=sub.solved,
                                       with_mutants=[e for e in sub.entries if e.notebook == nb])
                  for nb in sub.notebooks}
-    write_submission(shard_root, sub.student, ASSIGNMENT, notebooks)
+    write_submission(shard_root, sub.student, assignment, notebooks)
 
 
-def grade_batch(repo: Path, subs: list[Submission], *, jobs: int, keep: Path | None = None) -> Batch:
-    """Release the course in a temporary copy, write `subs` into `jobs` copies and autograde them all
-    at once; scores come from each copy's own gradebook."""
+def grade_batch(repo: Path, assignment: str, subs: list[Submission], *, jobs: int, keep: Path | None = None) -> Batch:
+    """Release `assignment` in a temporary copy of the course, write `subs` into `jobs` copies and
+    autograde them all at once; scores come from each copy's own gradebook."""
     started = time.perf_counter()
     with _workdir(keep) as base:
         root = base / "shard0"
         copy_course(repo, root)
-        gen = run_nbgrader(root, "generate_assignment", ASSIGNMENT, "--force")
+        gen = run_nbgrader(root, "generate_assignment", assignment, "--force")
         if gen.returncode != 0:
             last = (gen.error_lines() or gen.log.strip().splitlines() or ["no output"])[-1]
-            raise CorpusRunError(f"nbgrader generate_assignment {ASSIGNMENT} failed: {last.strip()}")
-        stale = stale_release(root / "assignments", repo / "assignments", ASSIGNMENT)
+            raise CorpusRunError(f"nbgrader generate_assignment {assignment} failed: {last.strip()}")
+        stale = stale_release(root / "assignments", repo / "assignments", assignment)
         course = load_course(root / "course.yaml")
         shards = assign_shards(subs, jobs)
         roots = [root] + [base / f"shard{i}" for i in range(1, len(shards))]
@@ -225,32 +232,32 @@ def grade_batch(repo: Path, subs: list[Submission], *, jobs: int, keep: Path | N
         for i, (r, shard) in enumerate(zip(roots, shards)):
             order = grading_order([s.student for s in shard])
             for s in shard:
-                _write(root, r, s)
+                _write(root, r, assignment, s)
                 placed[s.student] = (i, order.index(s.student) + 1, len(order))
         t0 = time.perf_counter()
-        runs = run_nbgrader_concurrently(roots, "autograde", ASSIGNMENT)
+        runs = run_nbgrader_concurrently(roots, "autograde", assignment)
         autograde_seconds = time.perf_counter() - t0
         cells: dict[str, dict[str, float]] = {}
         for r, run in zip(roots, runs):
             (r / "autograde.log").write_text(run.log, encoding="utf-8")
-            for row in gradebook_scores(course, ASSIGNMENT, f"sqlite:///{r / 'gradebook.db'}"):
+            for row in gradebook_scores(course, assignment, f"sqlite:///{r / 'gradebook.db'}"):
                 cells[row.student] = row.cells
         repeated = {s.student for s in subs if s.repeat_of}
         students = {name: Graded(name, *where, cells.get(name),
-                                 feedback_texts(roots[where[0]], name) if name in repeated else {})
+                                 feedback_texts(roots[where[0]], assignment, name) if name in repeated else {})
                     for name, where in placed.items()}
         return Batch(students, set().union(*(run.failed_students() for run in runs)),
                      [line for run in runs for line in run.error_lines()], stale, len(roots),
                      autograde_seconds, time.perf_counter() - started, keep.resolve() if keep else None)
 
 
-def feedback_texts(course_root: Path, student: str) -> dict[str, str]:
+def feedback_texts(course_root: Path, assignment: str, student: str) -> dict[str, str]:
     """grade_id -> everything an autograded test cell shows the student (its outputs' text), from the
     student's autograded notebooks: what the determinism guard compares word for word."""
     import nbformat
 
     out = {}
-    for path in sorted((course_root / "autograded" / student / ASSIGNMENT).glob("*.ipynb")):
+    for path in sorted((course_root / "autograded" / student / assignment).glob("*.ipynb")):
         for cell in nbformat.read(path, as_version=4).cells:
             meta = cell.metadata.get("nbgrader", {})
             if cell.cell_type == "code" and meta.get("grade") and not meta.get("solution"):
@@ -264,7 +271,7 @@ def feedback_texts(course_root: Path, student: str) -> dict[str, str]:
 
 def autograded_points(course: Course, notebook: str | None = None) -> dict[str, float]:
     """grade_id -> points of every autograded test cell (of one notebook, or of the assignment)."""
-    return {gid: cell.points for name, nb in course.assignments[ASSIGNMENT].notebooks.items()
+    return {gid: cell.points for name, nb in course.assignments[assignment_of(course)].notebooks.items()
             if notebook in (None, name) for task in nb.tasks.values() for gid, cell in task.tests.items()}
 
 
@@ -272,10 +279,11 @@ def graded_functions(course: Course, notebooks: list[str]) -> list[tuple[str, st
     """(notebook, name) of every autograded function or class, in course order: the tasks whose
     solution answer defines what the task is named (a question's answer is a value, not code a corpus
     entry can replace). Listed so a function the corpus does not cover shows up with no mutants."""
+    assignment = assignment_of(course)
     out = []
     for nb_name in notebooks:
-        answers = solution_answers(course.root / "solutions" / ASSIGNMENT / f"{nb_name}.ipynb")
-        for task in course.assignments[ASSIGNMENT].notebooks[nb_name].tasks.values():
+        answers = solution_answers(course.root / "solutions" / assignment / f"{nb_name}.ipynb")
+        for task in course.assignments[assignment].notebooks[nb_name].tasks.values():
             try:
                 tree = ast.parse(answers.get(task.name, ""))
             except SyntaxError:
@@ -508,7 +516,8 @@ def judge(course: Course, entries: list[tuple[str, CorpusEntry]], subs: list[Sub
         repeats.append(Repeat(name, copies, differing_cells([g.cells for g in copies], [g.feedback for g in copies])))
     guards = (ci_guards(autograded_points(course), subs, batch, repeats, results, list(leaks)) if ci
               else corpus_guards(results))
-    notebooks = [nb for nb in course.assignments[ASSIGNMENT].notebooks if any(e.notebook == nb for _, e in entries)]
+    notebooks = [nb for nb in course.assignments[assignment_of(course)].notebooks
+                 if any(e.notebook == nb for _, e in entries)]
     return CorpusResult(results, batch, repeats, guards, graded_functions(course, notebooks))
 
 
@@ -516,21 +525,24 @@ def run_corpus(repo: Path, *, jobs: int, keep: Path | None = None, only: str | N
                notebook: str | None = None) -> CorpusResult:
     """`grader corpus`: the corpus entries (filtered), graded and judged."""
     course = load_course(repo / "course.yaml")
+    assignment = assignment_of(course)
     entries = corpus_entries(only, notebook)
     if not entries:
         raise CorpusRunError(f"no corpus entries for --only {only or 'all'} --notebook {notebook or 'all'}")
-    subs = plan(list(course.assignments[ASSIGNMENT].notebooks), entries, guards=False)
-    return judge(course, entries, subs, grade_batch(repo, subs, jobs=jobs, keep=keep), ci=False)
+    subs = plan(list(course.assignments[assignment].notebooks), entries, guards=False)
+    return judge(course, entries, subs, grade_batch(repo, assignment, subs, jobs=jobs, keep=keep), ci=False)
 
 
 def run_ci(repo: Path, *, jobs: int, keep: Path | None = None) -> CorpusResult:
     """`grader ci`: the release, the solution, the stubs, the whole corpus and determinism, from one
     batch autograde run."""
     course = load_course(repo / "course.yaml")
+    assignment = assignment_of(course)
     entries = corpus_entries()
-    subs = plan(list(course.assignments[ASSIGNMENT].notebooks), entries, guards=True)
-    leaks = release_leaks(repo, ASSIGNMENT)
-    return judge(course, entries, subs, grade_batch(repo, subs, jobs=jobs, keep=keep), ci=True, leaks=leaks)
+    subs = plan(list(course.assignments[assignment].notebooks), entries, guards=True)
+    leaks = release_leaks(repo, assignment)
+    return judge(course, entries, subs, grade_batch(repo, assignment, subs, jobs=jobs, keep=keep), ci=True,
+                 leaks=leaks)
 
 
 def write_json(result: CorpusResult, path: Path) -> None:

@@ -15,10 +15,12 @@ import time
 from pathlib import Path
 
 from .course import load_course
+from .course_assignment import only_assignment
 from .nbgrader_cli import run_nbgrader
 from .submissions import build_submission, mutant, write_submission
 
-ASSIGNMENT = "lecture3"
+# The demo grades course.yaml's one assignment: its students' mistakes come from the corpus.
+ONE_ASSIGNMENT = "the demo grades a course of one assignment"
 COURSE_FILES = ("course.yaml", "nbgrader_config.py", "solutions", "assignments")
 # Typical mistakes from the mutant corpus, a few per student, spread over the notebooks.
 BUGGY_STUDENTS = {
@@ -44,23 +46,24 @@ def copy_course(repo: Path, dest: Path) -> None:
 def write_demo_submissions(course_root: Path) -> dict[str, str]:
     """Write the demo students' submissions; returns student -> what it demonstrates."""
     course = load_course(course_root / "course.yaml")
-    notebooks = list(course.assignments[ASSIGNMENT].notebooks)
+    assignment = only_assignment(course, ONE_ASSIGNMENT)
+    notebooks = list(course.assignments[assignment].notebooks)
     about = {}
 
     def per_notebook(**kwargs):
-        return {nb: build_submission(course_root, ASSIGNMENT, nb, **kwargs) for nb in notebooks}
+        return {nb: build_submission(course_root, assignment, nb, **kwargs) for nb in notebooks}
 
-    write_submission(course_root, "solution", ASSIGNMENT, per_notebook())
+    write_submission(course_root, "solution", assignment, per_notebook())
     about["solution"] = "the reference solutions"
-    write_submission(course_root, "stubs", ASSIGNMENT, per_notebook(solved=False))
+    write_submission(course_root, "stubs", assignment, per_notebook(solved=False))
     about["stubs"] = "the release, untouched"
     for student, names in BUGGY_STUDENTS.items():
         bugs = [mutant(n) for n in names]
-        subs = {nb: build_submission(course_root, ASSIGNMENT, nb, with_mutants=[m for m in bugs if m.notebook == nb])
+        subs = {nb: build_submission(course_root, assignment, nb, with_mutants=[m for m in bugs if m.notebook == nb])
                 for nb in notebooks}
-        write_submission(course_root, student, ASSIGNMENT, subs)
+        write_submission(course_root, student, assignment, subs)
         about[student] = "; ".join(m.description.rstrip(".") for m in bugs)
-    broken = course_root / "submitted" / "carol" / ASSIGNMENT
+    broken = course_root / "submitted" / "carol" / assignment
     broken.mkdir(parents=True)
     for nb in notebooks:
         (broken / f"{nb}.ipynb").write_text('{"cells": [', encoding="utf-8")
@@ -75,8 +78,10 @@ def run_demo(repo: Path, workdir: Path, console) -> int:
 
     started = time.perf_counter()
     copy_course(repo, workdir)
-    with console.status("nbgrader generate_assignment lecture3 (records the assignment in the gradebook)"):
-        gen = run_nbgrader(workdir, "generate_assignment", ASSIGNMENT, "--force")
+    course = load_course(workdir / "course.yaml")
+    assignment = only_assignment(course, ONE_ASSIGNMENT)
+    with console.status(f"nbgrader generate_assignment {assignment} (records the assignment in the gradebook)"):
+        gen = run_nbgrader(workdir, "generate_assignment", assignment, "--force")
     if gen.returncode != 0:
         console.print("[red]nbgrader generate_assignment failed:[/red]", *gen.error_lines()[-5:], sep="\n")
         return 1
@@ -88,17 +93,16 @@ def run_demo(repo: Path, workdir: Path, console) -> int:
         students.add_row(student, text)
     console.print(students)
     t0 = time.perf_counter()
-    with console.status(f"nbgrader autograde {ASSIGNMENT} ({len(about)} students)"):
-        run = run_nbgrader(workdir, "autograde", ASSIGNMENT)
+    with console.status(f"nbgrader autograde {assignment} ({len(about)} students)"):
+        run = run_nbgrader(workdir, "autograde", assignment)
     autograde_seconds = time.perf_counter() - t0
     (workdir / "autograde.log").write_text(run.log, encoding="utf-8")
     failed = run.failed_students()
-    course = load_course(workdir / "course.yaml")
-    rows = gradebook_scores(course, ASSIGNMENT, f"sqlite:///{workdir / 'gradebook.db'}")
+    rows = gradebook_scores(course, assignment, f"sqlite:///{workdir / 'gradebook.db'}")
     errors = {s: "not graded: see autograde.log" for s in failed}
     order = {student: i for i, student in enumerate(about)}
     rows = sorted((r for r in rows if r.student not in failed), key=lambda r: order.get(r.student, len(order)))
-    console.print(score_table(course, ASSIGNMENT, rows, errors))
+    console.print(score_table(course, assignment, rows, errors))
     for student in sorted(failed):
         console.print(f"[red]{student}[/red]: nbgrader could not grade this submission "
                       f"(its notebook is not valid); the other students were graded.")
@@ -115,7 +119,8 @@ def write_demo_report(workdir: Path, course) -> Path:
     from .report import write_report
     from .results import load_class
 
-    results = load_class(course, ASSIGNMENT, f"sqlite:///{workdir / 'gradebook.db'}", workdir)
+    results = load_class(course, only_assignment(course, ONE_ASSIGNMENT), f"sqlite:///{workdir / 'gradebook.db'}",
+                         workdir)
     out = workdir / "report.html"
     write_report(results, out)
     return out

@@ -6,6 +6,8 @@ import argparse
 import sys
 from pathlib import Path
 
+from ..course_assignment import ASSIGNMENT_HELP
+
 HELP = ("grade every submission under submitted/ into the course's gradebook, one Dask task per student "
         "(the same result as `nbgrader autograde`); unchanged submissions are skipped unless --force")
 
@@ -22,7 +24,7 @@ def _workers(value: str) -> int:
 
 def add_parser(sub) -> None:
     p = sub.add_parser("autograde", help=HELP, description=HELP)
-    p.add_argument("assignment", nargs="?", default="lecture3")
+    p.add_argument("assignment", nargs="?", help=ASSIGNMENT_HELP)
     where = p.add_mutually_exclusive_group()
     where.add_argument("--jobs", type=_workers, help="local Dask workers, one process each (default: one per core)")
     where.add_argument("--scheduler", metavar="ADDRESS", help="grade on an existing Dask cluster, e.g. tcp://host:8786")
@@ -30,6 +32,15 @@ def add_parser(sub) -> None:
     p.add_argument("--force", action="store_true", help="regrade students whose submission is unchanged")
     p.add_argument("--log", type=Path, help="nbgrader's full logs (default: autograde.log beside course.yaml)")
     p.set_defaults(func=run)
+
+
+def _only_assignment(course_yaml: Path) -> str:
+    """course.yaml's only assignment (a CourseConfigError, shown in one line, if it lists several).
+    The course is the one the runner grades, which checks a named assignment itself."""
+    from ..course import load_course
+    from ..course_assignment import chosen_assignment
+
+    return chosen_assignment(load_course(course_yaml), None, "autograde")
 
 
 def run(args) -> int:
@@ -40,7 +51,8 @@ def run(args) -> int:
 
     course_file = Path(args.course).resolve()
     console = Console(width=None if sys.stdout.isatty() else 140)
-    opts = Options(args.assignment, jobs=args.jobs, scheduler=args.scheduler, students=args.student,
+    assignment = args.assignment or _only_assignment(course_file.parent / "course.yaml")
+    opts = Options(assignment, jobs=args.jobs, scheduler=args.scheduler, students=args.student,
                    force=args.force, log_file=args.log)
     tally = None
     try:
