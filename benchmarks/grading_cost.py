@@ -30,12 +30,13 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from grader.course import load_course  # noqa: E402
+from grader.course_assignment import only_assignment  # noqa: E402
 from grader.demo import copy_course  # noqa: E402
 from grader.nbgrader_cli import run_nbgrader  # noqa: E402
 from grader.submissions import build_submission, solution_answers, write_submission  # noqa: E402
 
 HIDDEN = re.compile(r"### BEGIN HIDDEN TESTS\n.*?### END HIDDEN TESTS\n?", re.S)
-ASSIGNMENT = "lecture3"
+ASSIGNMENT = only_assignment(load_course(REPO / "course.yaml", check_notebooks=False))
 
 
 def import_cost() -> float:

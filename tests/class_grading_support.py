@@ -12,12 +12,14 @@ from pathlib import Path
 import nbformat
 from nbgrader.api import Gradebook
 
+from grader.course import load_course
+from grader.course_assignment import only_assignment
 from grader.demo import copy_course
 from grader.nbgrader_cli import nbgrader_env, run_nbgrader
 from grader.submissions import build_submission, mutant, write_submission
 
 REPO = Path(__file__).resolve().parents[1]
-ASSIGNMENT = "lecture3"
+ASSIGNMENT = only_assignment(load_course(REPO / "course.yaml", check_notebooks=False))
 DUE = "2026-01-01 12:00:00 UTC"
 ON_TIME = "2025-12-31 12:00:00 UTC"
 LATE = "2026-01-02 12:00:00 UTC"

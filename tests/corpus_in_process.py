@@ -17,13 +17,14 @@ from pathlib import Path
 import nbformat
 
 from grader.course import load_course
+from grader.course_assignment import only_assignment
 from grader.grading import run_check
 from grader.preprocessors.trusted_grading import as_python, definitions
 from grader.submissions import SOLUTION_MARKERS, CorpusEntry
 
 REPO = Path(__file__).resolve().parents[1]
-ASSIGNMENT = "lecture3"
 COURSE = load_course(REPO / "course.yaml", check_notebooks=False)
+ASSIGNMENT = only_assignment(COURSE)
 
 
 @functools.lru_cache(maxsize=None)
