@@ -21,6 +21,8 @@ from pathlib import Path
 
 import numpy as np
 
+from .answers import as_answer
+from .checks.registry import get_basic_case, get_check
 from .course import Course, CourseConfigError, load_course
 from .outcome import CheckContext, Outcome, Result, message_of
 from .sandbox.worker import MAX_WARNINGS, UNREPORTED_WARNINGS, without_addresses
@@ -128,10 +130,10 @@ class _StudentWarnings:
 
 
 def run_check(course: Course, grade_id: str, answer) -> tuple[Outcome, str, list[str]]:
-    """Run the check of test cell `grade_id`; returns the outcome, captured output and the warnings
-    the student's code raised."""
-    from .checks.registry import get_basic_case, get_check
-
+    """Run the check of test cell `grade_id` on `answer` (a plain value, a function of this process,
+    or a stand-in for the student's code in the grading worker); returns the outcome, captured output
+    and the warnings the student's code raised."""
+    answer = as_answer(answer)   # a plain function as a LocalAnswer: the checks see one interface
     cell = course.test_cell(grade_id)
     ctx = CheckContext(course.policy, dict(cell.params), course.data, course.root)
     outcome = Outcome(grade_id, cell.points)

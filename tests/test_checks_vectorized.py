@@ -1,9 +1,9 @@
 """The check that `*_vectorized` answers are vectorized, read from the answer's code.
 
 Every case runs on both paths the check reads code from: in-process (a plain function whose cell
-source is in linecache, as in the student's kernel) and the trusted step's (a stand-in whose
-`answer_source()` gives the answer cells as text, as during `nbgrader autograde`). One test goes
-through a real grading worker.
+source is in linecache, as in the student's kernel) and the trusted step's (a stand-in whose code is
+the answer cells as text, as during `nbgrader autograde`): both are `Answer`s, the interface every
+check receives. One test goes through a real grading worker.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ import nbformat
 import numpy as np
 import pytest
 
+from grader.answers import Answer, LocalAnswer
 from grader.checks import get_check
 from grader.course import load_course
 from grader.grading import run_check
@@ -55,20 +56,26 @@ def in_process(cells: list[tuple[str, str]], name: str):
     return ns[name]
 
 
-class CellsStandIn:
-    """What the checks receive during autograde, without a worker: only the answer cells' text."""
+class CellsStandIn(Answer):
+    """An answer whose code comes from the answer cells' text, as during autograde, without a worker."""
 
     def __init__(self, cells: list[tuple[str, str]], name: str):
         self.cells, self.name = cells, name
 
-    def answer_source(self):
-        return self.name, list(self.cells)
+    def read_code(self, reader):
+        return reader.from_cells(self.name, list(self.cells))
 
     def __call__(self, *args):
         raise AssertionError("the check must read the code, not call it")
 
+    def patched_globals(self, references):
+        raise AssertionError("the check must read the code, not run it")
 
-PATHS = {"in-process": in_process, "trusted cells": CellsStandIn}
+    def seed_random(self, seed):
+        raise AssertionError("the check must read the code, not run it")
+
+
+PATHS = {"in-process": lambda cells, name: LocalAnswer(in_process(cells, name)), "trusted cells": CellsStandIn}
 
 
 def verdict(path: str, name: str, **answers: str):

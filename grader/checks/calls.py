@@ -7,6 +7,7 @@ from typing import Callable, Iterator
 
 import numpy as np
 
+from ..answers import Answer, as_answer
 from ..outcome import Failure
 from .arrays import returned_array, returned_number
 from .problems import Problem, brief
@@ -35,33 +36,19 @@ def as_array(value, shape: tuple[int, ...], what: str) -> np.ndarray:
     return returned_array(value, shape, what, shape_cause=shape_cause, transposed=True, keep_dtype=True)
 
 
-_MISSING = object()
-
-
 @contextlib.contextmanager
-def trusted_names(fn, references: dict[str, Callable]) -> Iterator[None]:
-    """While the student's `fn` runs, the given names in its module (the notebook's namespace) are
+def trusted_names(answer, references: dict[str, Callable]) -> Iterator[None]:
+    """While the student's `answer` runs, the given names in its module (the notebook's namespace) are
     trusted references, restored afterwards. A student's answer may build on their other answers
     (elastic net on their L1, LinearSVM.loss on their pasted SVM loss); this way a mistake in those
-    costs points only where it is made."""
-    if hasattr(fn, "patched_globals"):  # the answer lives in the grading worker
-        with fn.patched_globals(references):
-            yield
-        return
-    namespace = getattr(fn, "__globals__", None)
-    if not isinstance(namespace, dict):
+    costs points only where it is made. `answer` may be part of an answer (a method of the student's
+    class); what is not a function (None) runs nothing to patch."""
+    answer = as_answer(answer)
+    if not isinstance(answer, Answer):
         yield
         return
-    saved = {name: namespace.get(name, _MISSING) for name in references}
-    namespace.update(references)
-    try:
+    with answer.patched_globals(references):
         yield
-    finally:
-        for name, value in saved.items():
-            if value is _MISSING:
-                namespace.pop(name, None)
-            else:
-                namespace[name] = value
 
 
 def call_loss(loss_fn, problem: Problem) -> tuple[float, np.ndarray]:

@@ -87,7 +87,7 @@ def _train(cls, recorder: Recorder, W, seed: int, **kwargs):
     obj = _probe(cls, recorder)()
     if W is not None:
         obj.W = np.array(W, dtype=np.float64, copy=True)
-    with global_seed(seed):
+    with global_seed(seed, cls):
         history = obj.train(recorder.data.X.copy(), recorder.data.y.copy(), **kwargs)
     if not recorder.calls:
         raise Failure("train to call self.loss(X_batch, y_batch, reg) in every iteration", "no call",

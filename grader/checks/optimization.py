@@ -22,8 +22,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from ..answers import seed_random
 from ..numerics import relative_error
-from ..sandbox.proxies import seed_global_random
 from ..outcome import CheckContext, Failure
 from .closeness import close
 from .problems import brief
@@ -33,11 +33,12 @@ from .registry import BasicCase
 
 
 @contextlib.contextmanager
-def global_seed(seed: int):
-    """np.random seeded with `seed` inside the block; the previous global state restored after."""
+def global_seed(seed: int, answer=None):
+    """np.random seeded with `seed` inside the block, here and where `answer`'s code runs (the grading
+    worker, for its stand-ins); the previous global state here restored after."""
     state = np.random.get_state()
     np.random.seed(seed % 2**32)
-    seed_global_random(seed)  # where the student's code runs, when that is the grading worker
+    seed_random(answer, seed)
     try:
         yield
     finally:
@@ -54,7 +55,7 @@ def seeded(run):
 
     @functools.wraps(run)
     def wrapped(answer, ctx: CheckContext):
-        with global_seed(_seed(ctx, 999)):
+        with global_seed(_seed(ctx, 999), answer):
             yield from run(answer, ctx)
 
     return wrapped
@@ -66,7 +67,7 @@ def basic_case(checked: str, salt: int):
 
     def make(body) -> BasicCase:
         def run(answer, ctx: CheckContext) -> None:
-            with global_seed(_seed(ctx, salt)):
+            with global_seed(_seed(ctx, salt), answer):
                 body(answer, ctx)
 
         return BasicCase(checked, run)

@@ -115,9 +115,9 @@ def random_search_random(fn, ctx: CheckContext):
     def generator_used():
         require_callable(fn, "random_search")
         seed = _seed(ctx, 42)
-        with global_seed(seed + 1):
+        with global_seed(seed + 1, fn):
             first, W1 = tried(np.random.default_rng(seed))
-        with global_seed(seed + 2):
+        with global_seed(seed + 2, fn):
             again, W2 = tried(np.random.default_rng(seed))
         if not (len(first) == len(again) and all(np.array_equal(a, b) for a, b in zip(first, again))
                 and np.array_equal(W1, W2)):
@@ -131,11 +131,11 @@ def random_search_random(fn, ctx: CheckContext):
     def global_when_none():
         require_callable(fn, "random_search")
         seed = _seed(ctx, 43)
-        with global_seed(seed):
+        with global_seed(seed, fn):
             first, _ = tried(None)
-        with global_seed(seed):
+        with global_seed(seed, fn):
             again, _ = tried(None)
-        with global_seed(seed + 1):
+        with global_seed(seed + 1, fn):
             other, _ = tried(None)
         same = lambda a, b: len(a) == len(b) and all(np.array_equal(u, v) for u, v in zip(a, b))  # noqa: E731
         if not same(first, again) or same(first, other):

@@ -67,7 +67,7 @@ def sample_minibatch_aligned(fn, ctx: CheckContext):
     def shapes():
         require_callable(fn, "sample_minibatch")
         data = IndexedData.random(ctx.rng(70), 50, 4, 3)
-        with global_seed(_seed(ctx, 71)):
+        with global_seed(_seed(ctx, 71), fn):
             _call_sample(fn, data, 10, None)
         _call_sample(fn, data, 7, np.random.default_rng(_seed(ctx, 72)))
         _, y_batch = _call_sample(fn, data, 1, np.random.default_rng(_seed(ctx, 73)))
@@ -85,7 +85,7 @@ def sample_minibatch_aligned(fn, ctx: CheckContext):
         data = IndexedData.random(ctx.rng(76), 60, 3, 5)
         X_batch, y_batch = _call_sample(fn, data, 30, np.random.default_rng(_seed(ctx, 77)))
         data.expect_aligned(X_batch, y_batch)
-        with global_seed(_seed(ctx, 78)):
+        with global_seed(_seed(ctx, 78), fn):
             X_batch, y_batch = _call_sample(fn, data, 30, None)
         data.expect_aligned(X_batch, y_batch)
 
@@ -133,14 +133,14 @@ def sample_minibatch_random(fn, ctx: CheckContext):
     def differ_global():
         require_callable(fn, "sample_minibatch")
         seed = _seed(ctx, 91)
-        with global_seed(seed):
+        with global_seed(seed, fn):
             first, second = batch(None), batch(None)
         if np.array_equal(first, second):
             cause = ("the batch is always the first batch_size rows: draw random indices, "
                      "np.random.choice(N, batch_size)") if np.array_equal(first, np.arange(10)) else \
                 "draw new random indices on every call"
             raise Failure("two calls give different minibatches", f"the same rows {first.tolist()} twice", cause)
-        with global_seed(seed):
+        with global_seed(seed, fn):
             again = batch(None)
         if not np.array_equal(first, again):
             raise Failure("with rng=None, rows drawn from np.random (the same np.random.seed gives the same batch)",
@@ -150,9 +150,9 @@ def sample_minibatch_random(fn, ctx: CheckContext):
     def generator():
         require_callable(fn, "sample_minibatch")
         seed = _seed(ctx, 92)
-        with global_seed(seed + 1):
+        with global_seed(seed + 1, fn):
             first = batch(np.random.default_rng(seed))
-        with global_seed(seed + 2):
+        with global_seed(seed + 2, fn):
             again = batch(np.random.default_rng(seed))
         if not np.array_equal(first, again):
             raise Failure("the same minibatch for two Generators with the same seed", "different minibatches",
@@ -168,7 +168,7 @@ def sample_minibatch_random(fn, ctx: CheckContext):
         small = IndexedData.random(ctx.rng(93), 6, 3, 3)
         X_batch, y_batch = _call_sample(fn, small, 15, np.random.default_rng(_seed(ctx, 94)))
         small.expect_aligned(X_batch, y_batch)
-        with global_seed(_seed(ctx, 95)):
+        with global_seed(_seed(ctx, 95), fn):
             X_batch, y_batch = _call_sample(fn, small, 15, None)
         small.expect_aligned(X_batch, y_batch)
 

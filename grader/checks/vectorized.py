@@ -2,15 +2,15 @@
 use of the naive version. Read from the answer's code (its syntax tree), never by timing it, so the
 verdict is the same on every machine.
 
-Where the code comes from (`read_answer`):
-- during `nbgrader autograde` the answer is a stand-in for a function in the grading worker; its
-  `answer_source()` gives the name the hidden test graded and the student's answer cells as the
-  trusted step read them from the submitted notebook. Names resolve to the answer cells' top-level
-  definitions, the last one in notebook order winning, as when the notebook runs. The worker is never
-  asked: what it says is untrusted.
-- in-process (the student's kernel, `nbgrader validate`, the tests) the answer is a plain function:
-  its cell (or file) is read from `linecache`, where IPython and Python keep the source of what they
-  ran, and the helpers it names are the functions of its own namespace (`__globals__`).
+Where the code comes from (`read_answer`): the answer hands its code to one of two readers
+(`Answer.read_code`), whichever fits where it comes from.
+- the answer cells as text (`CellsProgram`): during `nbgrader autograde`, the name the hidden test
+  graded and the student's answer cells as the trusted step read them from the submitted notebook.
+  Names resolve to the answer cells' top-level definitions, the last one in notebook order winning, as
+  when the notebook runs. The grading worker is never asked: what it says is untrusted.
+- a function of this process (`NamespaceProgram`): in the student's kernel, `nbgrader validate` and
+  the tests, its cell (or file) is read from `linecache`, where IPython and Python keep the source of
+  what they ran, and the helpers it names are the functions of its own namespace (`__globals__`).
 
 The rules:
 - a `for` or `while` loop, a comprehension or generator expression, `map`, `filter`,
@@ -35,6 +35,7 @@ import linecache
 import types
 from dataclasses import dataclass
 
+from ..answers import Answer, as_answer
 from ..outcome import CheckContext, Failure
 from .linear_losses import SOFTMAX, SVM, LossKind, basic_case
 from .registry import check
@@ -79,6 +80,10 @@ class Definition:
 
 class Unfollowable(Exception):
     """The answer (or a helper) has no definition the grader can read: the reason, in words."""
+
+
+class SourceNotKept(Unfollowable):
+    """A function of this process whose source was never kept (its code was built from a string)."""
 
 
 # -- where the code comes from --------------------------------------------------------------------
@@ -185,7 +190,7 @@ class NamespaceProgram:
                 continue
             if code.co_firstlineno in starts:
                 return Definition(name, node, tuple(line.rstrip("\n") for line in lines))
-        raise Unfollowable(f"the source of `{name}` cannot be read here")
+        raise SourceNotKept(f"the source of `{name}` cannot be read here")
 
     def answer(self, fn) -> Definition:
         if fn.__code__.co_name in NAIVE:
@@ -203,17 +208,29 @@ class NamespaceProgram:
         return self.definition(value, name)
 
 
-def read_answer(fn):
-    """(program, the answer's definition) for the answer `fn`, or (None, why) when no source is
-    available here (a plain function whose code was built from a string that was never kept)."""
-    if hasattr(fn, "answer_source"):          # a stand-in for a function in the grading worker
-        name, cells = fn.answer_source()
+class _Reading:
+    """(program, the answer's definition), from either source of an answer's code."""
+
+    @staticmethod
+    def from_cells(name: str | None, cells: list[tuple[str, str]]):
         program = CellsProgram(cells)
-        return program, program.answer(name)   # Unfollowable: the answer fails
-    if isinstance(fn, types.FunctionType):
+        return program, program.answer(name)
+
+    @staticmethod
+    def from_function(fn):
+        if not isinstance(fn, types.FunctionType):
+            raise Unfollowable(f"`{getattr(fn, '__name__', fn)!s:.60}` is not a function the grader can read")
         program = NamespaceProgram(fn)
         return program, program.answer(fn)
-    raise Unfollowable(f"`{getattr(fn, '__name__', fn)!s:.60}` is not a function the grader can read")
+
+
+def read_answer(answer):
+    """(program, the answer's definition) for `answer`; Unfollowable when it cannot be read, and
+    SourceNotKept when it is a function of this process whose source is not available here."""
+    answer = as_answer(answer)
+    if not isinstance(answer, Answer):
+        raise Unfollowable(f"`{getattr(answer, '__name__', answer)!s:.60}` is not a function the grader can read")
+    return answer.read_code(_Reading)
 
 
 def _as_code(name: str, value: ast.expr, lines: tuple[str, ...]) -> Definition:
@@ -337,14 +354,13 @@ def vectorized(kind: LossKind):
     def run(fn, ctx: CheckContext):
         try:
             program, defn = read_answer(fn)
+        except SourceNotKept as why:
+            # In-process code compiled from a string nobody kept: nothing to read here. The trusted
+            # step reads the submitted cells themselves, so autograding still checks it.
+            yield ctx.run(f"{CHECKED}: not checked here ({why}); checked when the notebook is autograded",
+                          lambda: None)
+            return
         except Unfollowable as why:
-            if isinstance(fn, types.FunctionType) and not hasattr(fn, "answer_source") \
-                    and fn.__code__.co_name not in NAIVE:
-                # In-process code compiled from a string nobody kept: nothing to read here. The
-                # trusted step reads the submitted cells themselves, so autograding still checks it.
-                yield ctx.run(f"{CHECKED}: not checked here ({why}); checked when the notebook is autograded",
-                              lambda: None)
-                return
             message = str(why)
 
             def unreadable():

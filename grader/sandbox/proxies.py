@@ -10,18 +10,22 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
-from typing import Callable, Iterator
+from typing import TYPE_CHECKING, Callable, Iterator
 
 import numpy as np
 
+from ..answers import Answer, CodeReader, RunsStudentCode, T
+from ..outcome import WorkerFailure
 from . import worker as wire
-from .session import Session, WorkerFailure
+
+if TYPE_CHECKING:   # the session imports this module (for its codec); the stand-ins only use it
+    from .session import Session
 
 # How the trusted step labels the student's answer cells among the cells the worker loads (the rest
 # are the definitions of the instructor's provided cells).
 ANSWER_CELL_LABEL = "answer cell"
 
-_active: contextvars.ContextVar[Session | None] = contextvars.ContextVar("grader_sandbox", default=None)
+_active: contextvars.ContextVar["Session | None"] = contextvars.ContextVar("grader_sandbox", default=None)
 
 
 def current_session() -> Session | None:
@@ -39,10 +43,15 @@ def active(session: Session) -> Iterator[Session]:
 
 
 def seed_global_random(seed: int) -> None:
-    """Seed np.random where the student's code runs (it may draw from it, as CS231n's code does)."""
+    """Seed np.random in the worker of the session being graded, if there is one."""
     session = current_session()
     if session is not None:
-        session.request({"op": "seed", "seed": int(seed) % 2**32})
+        _seed_worker(session, seed)
+
+
+def _seed_worker(session: Session, seed: int) -> None:
+    """Seed np.random in the session's worker (the student's code may draw from it, as CS231n's does)."""
+    session.request({"op": "seed", "seed": int(seed) % 2**32})
 
 
 class Opaque:
@@ -71,7 +80,9 @@ class _Remote:
         return self._ref
 
 
-class RemoteFunction(_Remote):
+class RemoteFunction(_Remote, Answer):
+    """A student's function in the worker: the `Answer` the checks receive during autograde."""
+
     def __init__(self, session: Session, ref: int, name: str, answer: str, lookup: str | None = None):
         self._bind(session, ref, name, answer)
         self._lookup = lookup   # a top-level answer: looked up again in a restarted worker
@@ -100,6 +111,13 @@ class RemoteFunction(_Remote):
         here comes from the worker."""
         return self._lookup, [(label, source) for label, source in self._session.cells
                               if label.startswith(ANSWER_CELL_LABEL)]
+
+    def read_code(self, reader: CodeReader[T]) -> T:
+        """The code as the submitted answer cells hold it (`answer_source`): never asked of the worker."""
+        return reader.from_cells(*self.answer_source())
+
+    def seed_random(self, seed: int) -> None:
+        _seed_worker(self._session, seed)
 
     @contextlib.contextmanager
     def patched_globals(self, references: dict[str, Callable]) -> Iterator[None]:
@@ -136,7 +154,12 @@ class RemoteObject(_Remote):
 
 
 class _RemoteClassMeta(type):
-    """Class-level attribute reads (a method, a class constant) go to the worker's class."""
+    """Class-level attribute reads (a method, a class constant) go to the worker's class. A class in
+    the worker runs its code there: np.random is seeded there (`RunsStudentCode`)."""
+
+    def seed_random(cls, seed: int) -> None:
+        base = _remote_base(cls)
+        _seed_worker(base._remote[0], seed)
 
     def __getattr__(cls, name: str):
         base = _remote_base(cls)
@@ -145,6 +168,9 @@ class _RemoteClassMeta(type):
         session, ref, answer = base._remote
         _check_current(session, base._generation, base._scope)
         return session.request({"op": "getattr", "target": ref, "name": name}, answer=answer)
+
+
+RunsStudentCode.register(_RemoteClassMeta)   # its instances, the stand-ins for classes, seed the worker
 
 
 def _check_current(session: Session, generation: int, scope: int) -> None:

@@ -33,6 +33,7 @@ import numpy as np
 
 from ..outcome import OutOfTime, WorkerFailure  # defined with the outcome model; raised here
 from . import worker as wire
+from .proxies import TrustedCodec
 
 WORKER_SOURCE = Path(wire.__file__).read_text(encoding="utf-8")
 # Loaded into every worker before its file system is emptied: numpy and the usual standard library.
@@ -195,8 +196,6 @@ class Session:
         self._warned: set[str] = set()
         self._workdir = None
         self.imports = import_plan(self.cells)
-        from .proxies import TrustedCodec
-
         self.codec = TrustedCodec(self)
 
     # -- process -------------------------------------------------------------------------------

@@ -1,0 +1,120 @@
+"""A student's answer as the checks see it, wherever it runs.
+
+A check receives what the hidden test cell names: a number, a string, a tuple, a class, or a function.
+A function arrives as an `Answer`, one interface with two implementations:
+
+- `LocalAnswer`, a plain function of this process (the student's kernel, `nbgrader validate`, the
+  unit tests);
+- the stand-in for a function in the grading worker (`grader.sandbox.proxies.RemoteFunction`), during
+  `nbgrader autograde`.
+
+Besides being called, an answer can lend the grader's trusted functions to the student's code under the
+names it uses (`patched_globals`), have its code read (`read_code`), and have np.random seeded where
+it runs (`seed_random`). No check needs to know which implementation it has.
+
+A class is never wrapped (the checks subclass it); the stand-in for a class in the worker can seed
+np.random there too. `seed_random(value, seed)` seeds wherever a value's code runs.
+"""
+
+from __future__ import annotations
+
+import abc
+import contextlib
+from typing import Callable, ContextManager, Iterator, Protocol, TypeVar
+
+import numpy as np
+
+T = TypeVar("T")
+_MISSING = object()
+
+
+class CodeReader(Protocol[T]):
+    """How a check reads an answer's code, from either source an answer may have."""
+
+    def from_cells(self, name: str | None, cells: list[tuple[str, str]]) -> T:
+        """The answer cells as text, (label, source) in notebook order, and the name the hidden test
+        graded the answer under (None for a function the student's code returned)."""
+
+    def from_function(self, fn: Callable) -> T:
+        """A function of this process: its source from linecache, its helpers from its namespace."""
+
+
+class RunsStudentCode(abc.ABC):
+    """Something whose code runs somewhere: np.random can be seeded there."""
+
+    @abc.abstractmethod
+    def seed_random(self, seed: int) -> None:
+        """Seed np.random where this answer's code runs (it may draw from it, as CS231n's code does)."""
+
+
+class Answer(RunsStudentCode):
+    """A student's function, as the checks use it."""
+
+    @abc.abstractmethod
+    def __call__(self, *args, **kwargs):
+        """Call the student's function."""
+
+    @abc.abstractmethod
+    def patched_globals(self, references: dict[str, Callable]) -> ContextManager[None]:
+        """While inside, the given names in the answer's namespace (the notebook's) are the grader's
+        trusted functions; restored afterwards."""
+
+    @abc.abstractmethod
+    def read_code(self, reader: CodeReader[T]) -> T:
+        """The answer's code, handed to whichever of the reader's methods fits where it comes from."""
+
+
+class LocalAnswer(Answer):
+    """A function of this process."""
+
+    def __init__(self, function: Callable):
+        self.function = function
+
+    def __call__(self, *args, **kwargs):
+        return self.function(*args, **kwargs)
+
+    @property
+    def __name__(self) -> str:
+        return getattr(self.function, "__name__", type(self.function).__name__)
+
+    @contextlib.contextmanager
+    def patched_globals(self, references: dict[str, Callable]) -> Iterator[None]:
+        namespace = getattr(self.function, "__globals__", None)
+        if not isinstance(namespace, dict):   # a builtin, a callable object: no namespace of its own
+            yield
+            return
+        saved = {name: namespace.get(name, _MISSING) for name in references}
+        namespace.update(references)
+        try:
+            yield
+        finally:
+            for name, value in saved.items():
+                if value is _MISSING:
+                    namespace.pop(name, None)
+                else:
+                    namespace[name] = value
+
+    def read_code(self, reader: CodeReader[T]) -> T:
+        return reader.from_function(self.function)
+
+    def seed_random(self, seed: int) -> None:
+        np.random.seed(seed % 2**32)
+
+    def __repr__(self) -> str:
+        return repr(self.function)
+
+
+def as_answer(value):
+    """`value` as the checks receive it: a plain function (any callable but a class) as a
+    `LocalAnswer`; an `Answer` already, or anything else (a number, a tuple, a class, None), as is."""
+    if isinstance(value, Answer) or isinstance(value, type) or not callable(value):
+        return value
+    return LocalAnswer(value)
+
+
+def seed_random(value, seed: int) -> None:
+    """Seed np.random where `value`'s code runs: an answer's own place (for the stand-in of a function
+    or class in the grading worker, the worker). A value with no code of its own (a number, a class of
+    this process) runs nowhere but here, and the caller seeds this process's np.random itself."""
+    if isinstance(value, RunsStudentCode):
+        value.seed_random(seed)
