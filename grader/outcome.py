@@ -14,7 +14,7 @@ from typing import Callable
 
 import numpy as np
 
-from .course import Data, Policy
+from .course_model import Data, Policy
 
 _PACKAGE_DIR = str(Path(__file__).resolve().parent)
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import functools
 import math
 
-from ..course import Param
+from ..course_model import Param
 from ..outcome import CheckContext, Failure
 from ..reference import features as ref
 from .problems import brief

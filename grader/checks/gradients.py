@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 from ..numerics import relative_error, values_close
-from ..course import Param
+from ..course_model import Param
 from ..outcome import CheckContext, Failure
 from ..reference import gradients as ref
 from .arrays import FORGOT_RETURN, returned_array, returned_number

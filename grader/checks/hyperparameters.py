@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 
 from .. import data as datasets
-from ..course import Param
+from ..course_model import Param
 from ..outcome import CheckContext, Failure
 from ..reference import optimization as ref
 from .optimization import basic_case, seeded

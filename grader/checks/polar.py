@@ -8,7 +8,7 @@ from __future__ import annotations
 import numpy as np
 from hypothesis import strategies as st
 
-from ..course import Param
+from ..course_model import Param
 from ..outcome import CheckContext, Failure
 from ..reference import features as ref
 from .calls import require_callable

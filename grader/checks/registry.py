@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable, Iterable
 
-from ..course import Param
+from ..course_model import Param
 from ..outcome import CheckContext, Result
 
 CheckFn = Callable[[object, CheckContext], Iterable[Result]]
