@@ -60,7 +60,7 @@ def test_gradient_descent_that_stops_early_shows_its_distance():
 
 
 def test_distance_names_a_wrong_shape_and_non_finite_values():
-    from grader.checks.optimization import _distance
+    from grader.checks.optimization import distance_from
 
-    assert _distance(np.zeros((2, 3)), np.zeros((3, 2)), "W") == "a W of shape (2, 3) instead of (3, 2)"
-    assert _distance(np.array([np.nan, 1.0]), np.zeros(2), "W") == "a W with non-finite entries"
+    assert distance_from(np.zeros((2, 3)), np.zeros((3, 2)), "W") == "a W of shape (2, 3) instead of (3, 2)"
+    assert distance_from(np.array([np.nan, 1.0]), np.zeros(2), "W") == "a W with non-finite entries"

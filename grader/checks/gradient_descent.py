@@ -12,16 +12,16 @@ from ..outcome import CheckContext, Failure
 from .calls import as_array, require_callable
 from .optimization import (
     Bowl,
-    _along_gradient,
-    _close,
-    _distance,
-    _history,
-    _moved_got,
-    _same,
-    _step_cause,
-    _wrong_steps,
+    along_gradient,
+    as_history,
     basic_case,
+    distance_from,
+    moved_got,
+    same_result,
+    same_weights,
     seeded,
+    step_cause,
+    wrong_steps,
 )
 from .problems import brief
 from .registry import check
@@ -46,11 +46,11 @@ def _gd_trajectory(bowl: Bowl, W0: np.ndarray, lr: float, num_iters: int) -> lis
 def _path_cause(got: np.ndarray, bowl: Bowl, W0: np.ndarray, lr: float, num_iters: int, who: str) -> str:
     """Which common mistake, repeated for num_iters steps on `bowl` from W0, ends at `got`."""
     with np.errstate(all="ignore"):
-        for update, cause in _wrong_steps(lr, who):
+        for update, cause in wrong_steps(lr, who):
             W = W0
             for _ in range(num_iters):
                 W = update(W, bowl.value(W), bowl.grad(W))
-            if _same(got, np.broadcast_to(W, W0.shape)):
+            if same_result(got, np.broadcast_to(W, W0.shape)):
                 return cause
     return f"each iteration evaluates loss_fn at the current W and steps {who} -= learning_rate * dW"
 
@@ -66,9 +66,9 @@ def GRADIENT_DESCENT_BASIC(fn, ctx: CheckContext) -> None:
     bowl, W0 = Bowl(np.ones(shape), rng.standard_normal(shape)), rng.standard_normal(shape)
     W, _ = _call_gd(fn, bowl, W0.copy(), lr, num_iters)
     dW = bowl.grad(W0)
-    if not _along_gradient(W, W0, dW):
+    if not along_gradient(W, W0, dW):
         raise Failure("W = W0 minus a multiple of dW = loss_fn(W0)[1] after 2 steps W -= learning_rate * dW "
-                      "(on a round bowl the gradients along the way all point the same way)", _moved_got(W, W0, "W"),
+                      "(on a round bowl the gradients along the way all point the same way)", moved_got(W, W0, "W"),
                       _path_cause(W, bowl, W0, lr, num_iters, "W"))
 
 
@@ -83,10 +83,10 @@ def gradient_descent_step(fn, ctx: CheckContext):
         bowl, W0, lr = Bowl.random(rng, shape), rng.standard_normal(shape), 0.1
         W, _ = _call_gd(fn, bowl, W0.copy(), lr, 1)
         want = W0 - lr * bowl.grad(W0)
-        if not _close(W, want):
+        if not same_weights(W, want):
             raise Failure("W0 - learning_rate * dW after one iteration (learning_rate = 0.1)",
                           f"a W at relative distance {relative_error(W, want):.3g} from it",
-                          _step_cause(W, W0, bowl.grad(W0), lr, "W", bowl.value(W0)))
+                          step_cause(W, W0, bowl.grad(W0), lr, "W", bowl.value(W0)))
 
     def several_steps():
         require_callable(fn, "gradient_descent")
@@ -94,13 +94,13 @@ def gradient_descent_step(fn, ctx: CheckContext):
         bowl, W0, lr, n = Bowl.random(rng, shape), rng.standard_normal(shape), 0.3, 5
         W, _ = _call_gd(fn, bowl, W0.copy(), lr, n)
         want = _gd_trajectory(bowl, W0, lr, n)
-        if not _close(W, want[-1]):
-            done = [k for k, Wk in enumerate(want) if _close(W, Wk)]
+        if not same_weights(W, want[-1]):
+            done = [k for k, Wk in enumerate(want) if same_weights(W, Wk)]
             cause = (f"W after {done[0]} steps came back: take num_iters = {n} steps, "
                      "each from the W of the step before"
                      if done else "each iteration evaluates loss_fn at the current W and steps W -= learning_rate * dW")
             raise Failure(f"W after {n} steps of W -= learning_rate * dW (learning_rate = 0.3)",
-                          _distance(W, want[-1], "W"), cause)
+                          distance_from(W, want[-1], "W"), cause)
 
     def unmodified():
         require_callable(fn, "gradient_descent")
@@ -124,7 +124,7 @@ def gradient_descent_history(fn, ctx: CheckContext):
         rng = ctx.rng(60)
         bowl, W0, lr, n = Bowl.random(rng, shape), rng.standard_normal(shape), 0.2, 6
         _, history = _call_gd(fn, bowl, W0.copy(), lr, n)
-        got = _history(history, n)
+        got = as_history(history, n)
         want = np.array([bowl.value(W) for W in _gd_trajectory(bowl, W0, lr, n)])
         if not np.allclose(got, want[:-1], rtol=1e-9, atol=1e-12):
             cause = "loss_history[t] is the loss at the t-th W, before its step: append the loss loss_fn returned"

@@ -15,17 +15,17 @@ from ..reference import losses as ref_losses
 from .calls import as_array
 from .optimization import (
     IndexedData,
-    _along_gradient,
-    _close,
-    _distance,
-    _history,
-    _moved_got,
-    _seed,
-    _step_cause,
+    along_gradient,
+    as_history,
     basic_case,
+    criterion_seed,
+    distance_from,
     global_seed,
+    moved_got,
     require_class,
+    same_weights,
     seeded,
+    step_cause,
 )
 from .problems import brief, random_problem
 from .registry import check
@@ -111,13 +111,13 @@ def _train_moves_W(cls, ctx: CheckContext) -> None:
     """One iteration of train moves self.W along the gradient self.loss returned for it."""
     rec, W0 = _train_setup(ctx, 7)
     lr = 0.1
-    obj, _ = _train(cls, rec, W0, _seed(ctx, 9), learning_rate=lr, reg=0.01, num_iters=1, batch_size=20)
+    obj, _ = _train(cls, rec, W0, criterion_seed(ctx, 9), learning_rate=lr, reg=0.01, num_iters=1, batch_size=20)
     call = rec.calls[0]
     W = _final_W(obj, W0.shape)
-    if not _along_gradient(W, call.W, call.grad):
+    if not along_gradient(W, call.W, call.grad):
         raise Failure("self.W moved along the gradient dW that self.loss returned: self.W -= learning_rate * dW "
-                      "(one iteration, learning_rate = 0.1)", _moved_got(W, call.W, "self.W"),
-                      _step_cause(W, call.W, call.grad, lr, "self.W", call.loss))
+                      "(one iteration, learning_rate = 0.1)", moved_got(W, call.W, "self.W"),
+                      step_cause(W, call.W, call.grad, lr, "self.W", call.loss))
 
 
 @basic_case("one iteration of train moves self.W along the gradient self.loss returned", 1003)
@@ -138,7 +138,7 @@ def TRAIN_SAMPLING_BASIC(cls, ctx: CheckContext) -> None:
     _train_moves_W(cls, ctx)
     n, batch_size = 60, 10
     rec, W0 = _train_setup(ctx, 10, n=n, d=4, c=3)
-    _train(cls, rec, W0, _seed(ctx, 12), learning_rate=1e-3, reg=0.0, num_iters=3, batch_size=batch_size)
+    _train(cls, rec, W0, criterion_seed(ctx, 12), learning_rate=1e-3, reg=0.0, num_iters=3, batch_size=batch_size)
     if len({(c.X.shape, c.X.tobytes()) for c in rec.calls}) < 2:
         X_batch = rec.calls[0].X
         if X_batch.shape == rec.data.X.shape and np.array_equal(X_batch, rec.data.X):
@@ -160,34 +160,34 @@ def linear_classifier_train_update(cls, ctx: CheckContext):
     def one_step():
         rec, W0 = _train_setup(ctx, 100)
         lr = 0.1
-        obj, _ = _train(cls, rec, W0, _seed(ctx, 102), learning_rate=lr, reg=0.01, num_iters=1, batch_size=20)
+        obj, _ = _train(cls, rec, W0, criterion_seed(ctx, 102), learning_rate=lr, reg=0.01, num_iters=1, batch_size=20)
         call = rec.calls[0]
         if not np.array_equal(call.W, W0):
             raise Failure("the first iteration to start from the W set before train",
-                          _distance(np.asarray(call.W), W0, "W"), "initialize W only when self.W is None")
+                          distance_from(np.asarray(call.W), W0, "W"), "initialize W only when self.W is None")
         W = _final_W(obj, W0.shape)
         want = W0 - lr * call.grad
-        if not _close(W, want):
+        if not same_weights(W, want):
             raise Failure("self.W = W - learning_rate * dW after one iteration (learning_rate = 0.1)",
                           f"a W at relative distance {relative_error(W, want):.3g} from it",
-                          _step_cause(W, W0, call.grad, lr, "self.W", call.loss))
+                          step_cause(W, W0, call.grad, lr, "self.W", call.loss))
 
     def chained():
         rec, W0 = _train_setup(ctx, 103)
         lr = 0.03
-        obj, _ = _train(cls, rec, W0, _seed(ctx, 105), learning_rate=lr, reg=0.1, num_iters=6, batch_size=15)
+        obj, _ = _train(cls, rec, W0, criterion_seed(ctx, 105), learning_rate=lr, reg=0.1, num_iters=6, batch_size=15)
         W = _final_W(obj, W0.shape)
         expected_W = [c.W for c in rec.calls[1:]] + [W]
         for t, (call, got) in enumerate(zip(rec.calls, expected_W)):
             want = call.W - lr * call.grad
-            if not _close(got, want):
+            if not same_weights(got, want):
                 raise Failure(f"iteration {t + 1} to end at W - learning_rate * dW of its own minibatch",
                               f"a W at relative distance {relative_error(got, want):.3g} from it",
-                              _step_cause(got, call.W, call.grad, lr, "self.W", call.loss))
+                              step_cause(got, call.W, call.grad, lr, "self.W", call.loss))
 
     def reg_passed():
         rec, W0 = _train_setup(ctx, 106)
-        _train(cls, rec, W0, _seed(ctx, 108), learning_rate=1e-3, reg=0.25, num_iters=3, batch_size=10)
+        _train(cls, rec, W0, criterion_seed(ctx, 108), learning_rate=1e-3, reg=0.25, num_iters=3, batch_size=10)
         regs = {float(c.reg) for c in rec.calls}
         if regs != {0.25}:
             raise Failure("self.loss(X_batch, y_batch, reg) with reg = 0.25, the reg given to train",
@@ -204,9 +204,9 @@ def linear_classifier_train_history(cls, ctx: CheckContext):
     def run(salt: int, num_iters: int):
         def body():
             rec, W0 = _train_setup(ctx, salt)
-            _, history = _train(cls, rec, W0, _seed(ctx, salt + 2), learning_rate=0.05, reg=0.01,
+            _, history = _train(cls, rec, W0, criterion_seed(ctx, salt + 2), learning_rate=0.05, reg=0.01,
                                 num_iters=num_iters, batch_size=12)
-            got = _history(history, num_iters)
+            got = as_history(history, num_iters)
             if len(rec.calls) != num_iters:
                 raise Failure(f"self.loss called once per iteration ({num_iters} iterations)",
                               f"{len(rec.calls)} calls",
@@ -232,7 +232,7 @@ def linear_classifier_train_minibatch(cls, ctx: CheckContext):
         if "run" not in cache:
             rec, W0 = _train_setup(ctx, 120, n=n, d=4, c=4)
             try:
-                _train(cls, rec, W0, _seed(ctx, 122), learning_rate=1e-3, reg=0.0, num_iters=num_iters,
+                _train(cls, rec, W0, criterion_seed(ctx, 122), learning_rate=1e-3, reg=0.0, num_iters=num_iters,
                        batch_size=batch_size)
                 cache["run"] = (rec, W0, None)
             except Exception as exc:  # every criterion reports the same failed call
@@ -281,7 +281,7 @@ def linear_classifier_train_minibatch(cls, ctx: CheckContext):
         runs = []
         for _ in range(2):
             rec, W0 = _train_setup(ctx, 123, n=n, d=4, c=4)
-            obj, history = _train(cls, rec, W0, _seed(ctx, 125), learning_rate=1e-2, reg=0.0, num_iters=4,
+            obj, history = _train(cls, rec, W0, criterion_seed(ctx, 125), learning_rate=1e-2, reg=0.0, num_iters=4,
                                   batch_size=batch_size)
             runs.append((np.array(obj.W, dtype=np.float64), [c.X for c in rec.calls]))
         (W1, b1), (W2, b2) = runs
@@ -308,7 +308,7 @@ def linear_classifier_train_init(cls, ctx: CheckContext):
         data.y = labels[ctx.rng(131).integers(0, 3, size=60)]
         data.y[:3] = labels
         rec = Recorder(data, 4)
-        _train(cls, rec, None, _seed(ctx, 132), learning_rate=1e-3, reg=0.0, num_iters=2, batch_size=10)
+        _train(cls, rec, None, criterion_seed(ctx, 132), learning_rate=1e-3, reg=0.0, num_iters=2, batch_size=10)
         return rec.calls[0].W
 
     def shape():
@@ -328,7 +328,7 @@ def linear_classifier_train_init(cls, ctx: CheckContext):
     def kept():
         require_class(cls, "LinearClassifier")
         rec, W0 = _train_setup(ctx, 133)
-        _train(cls, rec, W0, _seed(ctx, 135), learning_rate=1e-3, reg=0.0, num_iters=1, batch_size=10)
+        _train(cls, rec, W0, criterion_seed(ctx, 135), learning_rate=1e-3, reg=0.0, num_iters=1, batch_size=10)
         if not np.array_equal(rec.calls[0].W, W0):
             raise Failure("training to start from the W already set", "a new W",
                           "initialize W only when self.W is None: training continues from an existing W")

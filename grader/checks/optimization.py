@@ -45,7 +45,8 @@ def global_seed(seed: int, answer=None):
         np.random.set_state(state)
 
 
-def _seed(ctx: CheckContext, salt: int) -> int:
+def criterion_seed(ctx: CheckContext, salt: int) -> int:
+    """A seed for np.random in one criterion: from the course's seed and the criterion's own salt."""
     return int(ctx.rng(salt).integers(0, 2**31))
 
 
@@ -55,7 +56,7 @@ def seeded(run):
 
     @functools.wraps(run)
     def wrapped(answer, ctx: CheckContext):
-        with global_seed(_seed(ctx, 999), answer):
+        with global_seed(criterion_seed(ctx, 999), answer):
             yield from run(answer, ctx)
 
     return wrapped
@@ -67,7 +68,7 @@ def basic_case(checked: str, salt: int):
 
     def make(body) -> BasicCase:
         def run(answer, ctx: CheckContext) -> None:
-            with global_seed(_seed(ctx, salt), answer):
+            with global_seed(criterion_seed(ctx, salt), answer):
                 body(answer, ctx)
 
         return BasicCase(checked, run)
@@ -81,12 +82,12 @@ def require_class(answer, name: str) -> None:
                       f"define `class {name}` in its answer cell and run that cell")
 
 
-def _close(got: np.ndarray, want: np.ndarray) -> bool:
+def same_weights(got: np.ndarray, want: np.ndarray) -> bool:
     """W after the same steps as the reference: equal up to rounding."""
     return close(got, want, 1e-9)
 
 
-def _distance(got: np.ndarray, want: np.ndarray, name: str) -> str:
+def distance_from(got: np.ndarray, want: np.ndarray, name: str) -> str:
     """What came back instead of `want`, measured: its shape if that differs, else how far it is."""
     if got.shape != want.shape:
         return f"a {name} of shape {got.shape} instead of {want.shape}"
@@ -96,7 +97,7 @@ def _distance(got: np.ndarray, want: np.ndarray, name: str) -> str:
             f"(largest entry of the difference: {float(np.max(np.abs(got - want))):.3g})")
 
 
-def _history(value, num_iters: int, what: str = "the loss history") -> np.ndarray:
+def as_history(value, num_iters: int, what: str = "the loss history") -> np.ndarray:
     """A history (list or 1-D array of numbers) as a float array, validated."""
     if value is None:
         raise Failure(f"{what}: a list of {num_iters} losses", "None", "did you forget to `return loss_history`?")
@@ -118,7 +119,7 @@ def _history(value, num_iters: int, what: str = "the loss history") -> np.ndarra
     return arr
 
 
-def _wrong_steps(lr: float, who: str) -> list:
+def wrong_steps(lr: float, who: str) -> list:
     """(update(W, loss, dW), likely cause) for the common mistakes in one step of gradient descent."""
     return [
         (lambda W, loss, dW: W + lr * dW, "the step goes uphill: the gradient points where the loss grows fastest, "
@@ -134,22 +135,23 @@ def _wrong_steps(lr: float, who: str) -> list:
     ]
 
 
-def _same(got: np.ndarray, candidate: np.ndarray) -> bool:
+def same_result(got: np.ndarray, candidate: np.ndarray) -> bool:
+    """`got` is what `candidate` (one step's result) is, up to rounding."""
     return got.shape == candidate.shape and relative_error(got, candidate) <= 1e-9
 
 
-def _step_cause(got: np.ndarray, W: np.ndarray, dW: np.ndarray, lr: float, who: str, loss: float | None = None) -> str:
+def step_cause(got: np.ndarray, W: np.ndarray, dW: np.ndarray, lr: float, who: str, loss: float | None = None) -> str:
     """Which common mistake turns W into `got` for one step with gradient dW (at loss `loss`)."""
     with np.errstate(all="ignore"):
-        for update, cause in _wrong_steps(lr, who):
+        for update, cause in wrong_steps(lr, who):
             if loss is None and "uses the loss" in cause:
                 continue
-            if _same(got, update(W, loss, dW)):
+            if same_result(got, update(W, loss, dW)):
                 return cause
     return f"one step of gradient descent is {who} -= learning_rate * dW, with dW the gradient of this iteration"
 
 
-def _along_gradient(got: np.ndarray, W: np.ndarray, dW: np.ndarray) -> bool:
+def along_gradient(got: np.ndarray, W: np.ndarray, dW: np.ndarray) -> bool:
     """got = W + alpha * dW for some alpha != 0: W moved along the gradient, in either direction and by
     any step size (how far and which way are the other criteria's business)."""
     with np.errstate(all="ignore"):
@@ -160,7 +162,7 @@ def _along_gradient(got: np.ndarray, W: np.ndarray, dW: np.ndarray) -> bool:
         return alpha != 0 and float(np.linalg.norm(step - alpha * dW)) <= 1e-6 * float(np.linalg.norm(step))
 
 
-def _moved_got(got: np.ndarray, W: np.ndarray, who: str) -> str:
+def moved_got(got: np.ndarray, W: np.ndarray, who: str) -> str:
     if got.shape == W.shape and np.array_equal(got, W):
         return f"{who} unchanged"
     return f"a {who} that is not the starting W plus a multiple of dW"
@@ -206,12 +208,6 @@ class Bowl:
         """num_tries different W evaluated: each try once, and nothing else. A W evaluated again (each
         try's loss computed twice, or `best_loss = loss_fn(best_W)[0]` at the end) is no error."""
         return self.distinct() == num_tries
-
-
-def _tries_cause(bowl: Bowl, num_tries: int) -> str:
-    if bowl.distinct() == num_tries + 1:
-        return "one W more than the tries was evaluated: best_W must be one of the num_tries random W"
-    return "evaluate the loss of every random W once: a loop over num_tries, a new W in each try"
 
 
 @dataclass

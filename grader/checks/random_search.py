@@ -10,9 +10,15 @@ import numpy as np
 from ..numerics import values_close
 from ..outcome import CheckContext, Failure
 from .calls import as_array, as_scalar, require_callable
-from .optimization import Bowl, _seed, _tries_cause, basic_case, global_seed, seeded
+from .optimization import Bowl, basic_case, criterion_seed, global_seed, seeded
 from .problems import brief
 from .registry import check
+
+
+def _tries_cause(bowl: Bowl, num_tries: int) -> str:
+    if bowl.distinct() == num_tries + 1:
+        return "one W more than the tries was evaluated: best_W must be one of the num_tries random W"
+    return "evaluate the loss of every random W once: a loop over num_tries, a new W in each try"
 
 
 def _call_random_search(fn, bowl: Bowl, dim: int, num_classes: int, num_tries: int, rng):
@@ -32,7 +38,7 @@ def RANDOM_SEARCH_BASIC(fn, ctx: CheckContext) -> None:
     require_callable(fn, "random_search")
     dim, num_classes, num_tries = 4, 3, 10
     bowl = Bowl.random(ctx.rng(1), (dim, num_classes))
-    W, _ = _call_random_search(fn, bowl, dim, num_classes, num_tries, np.random.default_rng(_seed(ctx, 2)))
+    W, _ = _call_random_search(fn, bowl, dim, num_classes, num_tries, np.random.default_rng(criterion_seed(ctx, 2)))
     if bowl.distinct() < 2:
         if not bowl.calls:
             got, cause = "no call of loss_fn", "evaluate loss_fn(W) for every random W tried: a loop over num_tries"
@@ -56,7 +62,7 @@ def random_search_best(fn, ctx: CheckContext):
             bowl = Bowl.random(ctx.rng(salt), (dim, num_classes))
             bowl.T *= 1e-3  # the bowl's minimum where the tries land, so their losses differ
             W, loss = _call_random_search(fn, bowl, dim, num_classes, num_tries,
-                                          np.random.default_rng(_seed(ctx, salt + 1)))
+                                          np.random.default_rng(criterion_seed(ctx, salt + 1)))
             if not bowl.evaluated_once_per_try(num_tries):
                 raise Failure(f"loss_fn evaluated at {num_tries} different W, one per try ({num_tries} tries)",
                               f"{bowl.distinct()} different W in {len(bowl.calls)} calls",
@@ -83,7 +89,7 @@ def random_search_best(fn, ctx: CheckContext):
     def shape_and_calls():
         require_callable(fn, "random_search")
         bowl = Bowl.random(ctx.rng(10), (dim, num_classes))
-        _call_random_search(fn, bowl, dim, num_classes, 5, np.random.default_rng(_seed(ctx, 11)))
+        _call_random_search(fn, bowl, dim, num_classes, 5, np.random.default_rng(criterion_seed(ctx, 11)))
         if not bowl.evaluated_once_per_try(5):
             raise Failure("loss_fn evaluated at 5 different W, one per try (5 tries)",
                           f"{bowl.distinct()} different W in {len(bowl.calls)} calls", _tries_cause(bowl, 5))
@@ -106,7 +112,7 @@ def random_search_random(fn, ctx: CheckContext):
 
     def new_w_each_try():
         require_callable(fn, "random_search")
-        calls, _ = tried(np.random.default_rng(_seed(ctx, 41)), num_tries=8)
+        calls, _ = tried(np.random.default_rng(criterion_seed(ctx, 41)), num_tries=8)
         different = len({w.tobytes() for w in calls})
         if different != 8:
             raise Failure("a new random W for every try", f"{different} different W in 8 tries",
@@ -114,7 +120,7 @@ def random_search_random(fn, ctx: CheckContext):
 
     def generator_used():
         require_callable(fn, "random_search")
-        seed = _seed(ctx, 42)
+        seed = criterion_seed(ctx, 42)
         with global_seed(seed + 1, fn):
             first, W1 = tried(np.random.default_rng(seed))
         with global_seed(seed + 2, fn):
@@ -130,7 +136,7 @@ def random_search_random(fn, ctx: CheckContext):
 
     def global_when_none():
         require_callable(fn, "random_search")
-        seed = _seed(ctx, 43)
+        seed = criterion_seed(ctx, 43)
         with global_seed(seed, fn):
             first, _ = tried(None)
         with global_seed(seed, fn):

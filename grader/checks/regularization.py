@@ -27,7 +27,7 @@ def _scalar(value, what: str) -> float:
         f"{what} is one number: the data loss (a number) plus the penalty R (a number)"))
 
 
-def _array(value, shape: tuple[int, ...], what: str, cause: str) -> np.ndarray:
+def result_array(value, shape: tuple[int, ...], what: str, cause: str) -> np.ndarray:
     return returned_array(value, shape, what, none_cause=f"did you forget to return {what}?",
                           shape_cause=cause, transposed=True)
 
@@ -36,7 +36,8 @@ def value_and_gradient(out, first: str, second: str, shape: tuple[int, ...]) -> 
     if not isinstance(out, (tuple, list)) or len(out) != 2:
         raise Failure(f"a tuple ({first}, {second})", f"{type(out).__name__} {brief(out, 60)}",
                       f"return both the value and its gradient: `return {first}, {second}`")
-    return _scalar(out[0], first), _array(out[1], shape, second, f"{second} has one entry per weight: the shape of W")
+    return _scalar(out[0], first), result_array(out[1], shape, second,
+                                                f"{second} has one entry per weight: the shape of W")
 
 
 def compact(a: np.ndarray) -> str:

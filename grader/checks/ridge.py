@@ -15,7 +15,7 @@ from .calls import require_callable
 from .problems import fmt
 from .properties import each_holds_for_all, finite_floats
 from .registry import BasicCase, check
-from .regularization import _array, known_cause, not_a_function
+from .regularization import known_cause, not_a_function, result_array
 from .unmodified import require_unmodified
 
 # -- fit_polynomial_ridge ---------------------------------------------------------------------------
@@ -30,7 +30,7 @@ def _call_ridge(fn, x, y, degree, lam) -> np.ndarray:
     if isinstance(out, (tuple, list)) and len(out) != degree + 1:
         raise Failure(f"an array of the {degree + 1} coefficients", f"a {type(out).__name__} of {len(out)} items",
                       "return the coefficients only")
-    return _array(out, (degree + 1,), "the coefficients",
+    return result_array(out, (degree + 1,), "the coefficients",
                   "one coefficient per power x^0, x^1, ..., x^degree: degree + 1 of them, as a 1-D array")
 
 

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from ..outcome import CheckContext, Failure
 from .calls import require_callable
-from .optimization import IndexedData, _seed, basic_case, global_seed, seeded
+from .optimization import IndexedData, basic_case, criterion_seed, global_seed, seeded
 from .problems import brief
 from .properties import each_holds_for_all
 from .registry import check
@@ -51,8 +51,8 @@ def SAMPLE_MINIBATCH_BASIC(fn, ctx: CheckContext) -> None:
     and lose points on the criteria."""
     require_callable(fn, "sample_minibatch")
     data = IndexedData.random(ctx.rng(4), 20, 3, 3)
-    first = data.rows_of(_call_sample(fn, data, 5, np.random.default_rng(_seed(ctx, 5)))[0])
-    second = data.rows_of(_call_sample(fn, data, 5, np.random.default_rng(_seed(ctx, 6)))[0])
+    first = data.rows_of(_call_sample(fn, data, 5, np.random.default_rng(criterion_seed(ctx, 5)))[0])
+    second = data.rows_of(_call_sample(fn, data, 5, np.random.default_rng(criterion_seed(ctx, 6)))[0])
     if np.array_equal(first, second):
         cause = ("the batch is always the first batch_size rows: draw random indices, np.random.choice(N, batch_size) "
                  "(rng.choice(N, batch_size) when rng is given)") if np.array_equal(first, np.arange(5)) else \
@@ -67,25 +67,25 @@ def sample_minibatch_aligned(fn, ctx: CheckContext):
     def shapes():
         require_callable(fn, "sample_minibatch")
         data = IndexedData.random(ctx.rng(70), 50, 4, 3)
-        with global_seed(_seed(ctx, 71), fn):
+        with global_seed(criterion_seed(ctx, 71), fn):
             _call_sample(fn, data, 10, None)
-        _call_sample(fn, data, 7, np.random.default_rng(_seed(ctx, 72)))
-        _, y_batch = _call_sample(fn, data, 1, np.random.default_rng(_seed(ctx, 73)))
+        _call_sample(fn, data, 7, np.random.default_rng(criterion_seed(ctx, 72)))
+        _, y_batch = _call_sample(fn, data, 1, np.random.default_rng(criterion_seed(ctx, 73)))
         if not np.issubdtype(y_batch.dtype, np.integer):
             raise Failure("integer labels in y_batch", f"dtype {y_batch.dtype}", "y_batch = y[idx] keeps y's labels")
 
     def rows_of_X():
         require_callable(fn, "sample_minibatch")
         data = IndexedData.random(ctx.rng(74), 40, 3, 4)
-        X_batch, _ = _call_sample(fn, data, 25, np.random.default_rng(_seed(ctx, 75)))
+        X_batch, _ = _call_sample(fn, data, 25, np.random.default_rng(criterion_seed(ctx, 75)))
         data.rows_of(X_batch)
 
     def aligned():
         require_callable(fn, "sample_minibatch")
         data = IndexedData.random(ctx.rng(76), 60, 3, 5)
-        X_batch, y_batch = _call_sample(fn, data, 30, np.random.default_rng(_seed(ctx, 77)))
+        X_batch, y_batch = _call_sample(fn, data, 30, np.random.default_rng(criterion_seed(ctx, 77)))
         data.expect_aligned(X_batch, y_batch)
-        with global_seed(_seed(ctx, 78), fn):
+        with global_seed(criterion_seed(ctx, 78), fn):
             X_batch, y_batch = _call_sample(fn, data, 30, None)
         data.expect_aligned(X_batch, y_batch)
 
@@ -94,7 +94,7 @@ def sample_minibatch_aligned(fn, ctx: CheckContext):
         data = IndexedData.random(ctx.rng(79), 20, 3, 3)
 
         def call(X, y):
-            X_batch, y_batch = fn(X, y, 8, np.random.default_rng(_seed(ctx, 80)))   # unpacks, as a caller does
+            X_batch, y_batch = fn(X, y, 8, np.random.default_rng(criterion_seed(ctx, 80)))   # unpacks, as a caller does
 
         require_unmodified(call, {"X": data.X, "y": data.y},
                            "select rows with X[idx] and y[idx]; do not shuffle X and y in place",
@@ -132,7 +132,7 @@ def sample_minibatch_random(fn, ctx: CheckContext):
 
     def differ_global():
         require_callable(fn, "sample_minibatch")
-        seed = _seed(ctx, 91)
+        seed = criterion_seed(ctx, 91)
         with global_seed(seed, fn):
             first, second = batch(None), batch(None)
         if np.array_equal(first, second):
@@ -149,7 +149,7 @@ def sample_minibatch_random(fn, ctx: CheckContext):
 
     def generator():
         require_callable(fn, "sample_minibatch")
-        seed = _seed(ctx, 92)
+        seed = criterion_seed(ctx, 92)
         with global_seed(seed + 1, fn):
             first = batch(np.random.default_rng(seed))
         with global_seed(seed + 2, fn):
@@ -166,9 +166,9 @@ def sample_minibatch_random(fn, ctx: CheckContext):
     def larger_than_n():
         require_callable(fn, "sample_minibatch")
         small = IndexedData.random(ctx.rng(93), 6, 3, 3)
-        X_batch, y_batch = _call_sample(fn, small, 15, np.random.default_rng(_seed(ctx, 94)))
+        X_batch, y_batch = _call_sample(fn, small, 15, np.random.default_rng(criterion_seed(ctx, 94)))
         small.expect_aligned(X_batch, y_batch)
-        with global_seed(_seed(ctx, 95), fn):
+        with global_seed(criterion_seed(ctx, 95), fn):
             X_batch, y_batch = _call_sample(fn, small, 15, None)
         small.expect_aligned(X_batch, y_batch)
 
