@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from grader.checks.arrays import FORGOT_RETURN, returned_array, returned_number
-from grader.checks.closeness import close
+from grader.checks.closeness import close, close_in_norm
 from grader.checks.mistakes import matching_mistake
 from grader.checks.unmodified import require_unmodified
 from grader.outcome import Failure
@@ -167,3 +167,17 @@ def test_require_unmodified_texts_for_one_input_each_and_computed():
     assert (f.expected, f.got) == ("b left as it was", "b changed by the call")
     f = failure(require_unmodified, halve, {"im": np.ones(2)}, lambda c: f"now {c['im'][0]}", got=lambda c: "halved")
     assert (f.got, f.cause) == ("halved", "now 0.5")
+
+
+# -- close_in_norm ---------------------------------------------------------------------------------
+
+def test_close_in_norm_is_the_relative_error_in_norm_or_an_absolute_floor():
+    want = np.array([1.0, -2.0, 0.0])
+    assert close_in_norm(want * (1 + 1e-8), want, 1e-6)
+    assert not close_in_norm(want * 1.01, want, 1e-6)
+    # every entry ~0: the relative error is large, the floor absorbs it
+    assert not close_in_norm(np.array([1e-14, 0.0]), np.zeros(2), 1e-6)
+    assert close_in_norm(np.array([1e-14, 0.0]), np.zeros(2), 1e-6, 1e-12)
+    assert not close_in_norm(np.array([np.nan, -2.0, 0.0]), want, 1e-6, 1e-12)
+    assert close_in_norm(np.zeros((0, 3)), np.zeros((0, 3)), 1e-6)
+

@@ -10,11 +10,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..numerics import relative_error
 from ..outcome import Failure
 from .arrays import returned_array, returned_number
 from .calls import require_callable
-from .closeness import close
+from .closeness import close, close_in_norm
 from .mistakes import matching_mistake
 from .problems import brief, fmt
 
@@ -45,14 +44,22 @@ def compact(a: np.ndarray) -> str:
     return "; dR = " + " ".join(fmt(a).split()) if a.size <= 12 else ""
 
 
-def same_value(got: float, want: float, rel: float = 1e-6) -> bool:
-    """Two values of a penalty or a loss: equal up to `rel` (by default course.yaml's value_rel_error)."""
+# A known mistake explains an answer when it reproduces the answer's value (penalty or loss) within
+# 1e-6, the course's default value tolerance, or its gradient up to rounding.
+MISTAKE_VALUE_REL, MISTAKE_GRADIENT_REL = 1e-6, 1e-9
+
+
+def same_value(got: float, want: float, rel: float) -> bool:
+    """Two values of a penalty or a loss: equal up to `rel` (course.yaml's value_rel_error, or a tighter
+    one where only rounding may differ), or 1e-9 apart near 0."""
     return close(got, want, rel, 1e-9)
 
 
-def same_gradient(got: np.ndarray, want: np.ndarray, rel: float = 1e-6) -> bool:
-    # The absolute floor keeps underflow in tiny weights (Hypothesis draws them) from counting as a difference.
-    return relative_error(got, want) <= rel or float(np.max(np.abs(np.subtract(got, want)), initial=0.0)) <= 1e-12
+def same_gradient(got: np.ndarray, want: np.ndarray, rel: float) -> bool:
+    """Two gradients: within relative error `rel` (course.yaml's gradient_rel_error, or a tighter one),
+    or every entry within 1e-12, so that underflow in tiny weights (Hypothesis draws them) does not
+    count as a difference."""
+    return close_in_norm(got, want, rel, 1e-12)
 
 
 def known_cause(got, expected, candidates, scalar: bool) -> str:
@@ -60,8 +67,8 @@ def known_cause(got, expected, candidates, scalar: bool) -> str:
     if scalar:
         with np.errstate(all="ignore"):
             candidates = [(float(candidate), cause) for candidate, cause in candidates]
-    same = same_value if scalar else (lambda a, b: same_gradient(a, b, 1e-9))
-    return matching_mistake(got, expected, candidates, same)
+        return matching_mistake(got, expected, candidates, lambda a, b: same_value(a, b, MISTAKE_VALUE_REL))
+    return matching_mistake(got, expected, candidates, lambda a, b: same_gradient(a, b, MISTAKE_GRADIENT_REL))
 
 
 def not_a_function(ctx, fn, name, n):

@@ -63,12 +63,12 @@ def _problem(rng, n=12, d=5, c=3):
     return rng.standard_normal((d, c)) * 0.5, rng.standard_normal((n, d)), rng.integers(0, c, n)
 
 
-def _expect_rloss(fn, data_loss_fn, regularizer, W, X, y, reg, expected, what) -> None:
+def _expect_rloss(ctx: CheckContext, fn, data_loss_fn, regularizer, W, X, y, reg, expected, what) -> None:
     loss, dW = _rloss(fn, data_loss_fn, regularizer, W, X, y, reg)
     want_loss, want_dW = expected
     data, d_data = data_loss_fn(W, X, y)
     R, dR = regularizer(W, reg)
-    if not same_value(loss, want_loss):
+    if not same_value(loss, want_loss, ctx.tol.value_rel_error):
         if loss == 0 and R == 0:   # nothing added: neither part, or only the penalty, which is 0 here
             cause = ("the loss is 0: call data_loss, dW_data = data_loss_fn(W, X, y) and R, dR = regularizer(W, reg), "
                      "and return their sum")
@@ -81,7 +81,7 @@ def _expect_rloss(fn, data_loss_fn, regularizer, W, X, y, reg, expected, what) -
             ], True)
         raise Failure(f"loss = data loss + R = {want_loss:.6g} ({what})", f"{loss:.6g}",
                       cause or "loss = data_loss_fn(W, X, y)[0] + regularizer(W, reg)[0]")
-    if not same_gradient(dW, want_dW):
+    if not same_gradient(dW, want_dW, ctx.tol.gradient_rel_error):
         cause = known_cause(dW, want_dW, [
             (d_data, "the regularization gradient dR is missing from dW: return dW_data + dR"),
             (d_data + 2 * dR, "the regularization gradient is counted twice: add dR once"),
@@ -96,7 +96,7 @@ def _rloss_basic(fn, ctx: CheckContext) -> None:
     fails, while slips in the penalty (counted twice, dR dropped, a fixed L2) all show only for reg > 0."""
     W, X, y = _problem(ctx.rng(439), n=4, d=3, c=3)
     data_loss_fn = _data_loss(ref_losses.softmax_loss)
-    _expect_rloss(fn, data_loss_fn, _regularizer(ref.l2), W, X, y, 0.0, ref_losses.softmax_loss(W, X, y, 0.0),
+    _expect_rloss(ctx, fn, data_loss_fn, _regularizer(ref.l2), W, X, y, 0.0, ref_losses.softmax_loss(W, X, y, 0.0),
                   "softmax data loss + L2 with reg = 0, N = 4")
 
 
@@ -112,7 +112,7 @@ def regularized_loss_values(fn, ctx: CheckContext):
     l1, l2 = _regularizer(ref.l1), _regularizer(ref.l2)
 
     def case(data_loss_fn, regularizer, reg, expected, what):
-        return lambda: _expect_rloss(fn, data_loss_fn, regularizer, W, X, y, reg, expected, what)
+        return lambda: _expect_rloss(ctx, fn, data_loss_fn, regularizer, W, X, y, reg, expected, what)
 
     yield ctx.run("returns (loss, dW): a number and an array shaped like W",
                   lambda: _rloss(fn, svm, l2, W, X, y, 0.1))

@@ -113,10 +113,10 @@ def _where(W, reg) -> str:
     return f"W of shape {W.shape}, reg = {reg:g}"
 
 
-def _expect_value(kind: Regularizer, fn, W, reg) -> None:
+def _expect_value(kind: Regularizer, ctx: CheckContext, fn, W, reg) -> None:
     R, _ = _call_regularizer(fn, kind.name, W, reg)
     expected, _ = kind.reference(W, reg)
-    if not same_value(R, expected):
+    if not same_value(R, expected, ctx.tol.value_rel_error):
         raise Failure(f"R = {kind.formula} = {expected:.6g} ({_where(W, reg)})", f"{R:.6g}",
                       known_cause(R, expected, kind.value_causes(W, reg), True) or f"R = {kind.formula}")
 
@@ -164,9 +164,9 @@ def regularizer_values(kind: Regularizer):
         yield ctx.run("returns (R, dR): a number and an array shaped like W", returns)
         for checked, W_case, reg in cases:
             if reg is None:   # the lecture's two vectors, one call each
-                body = lambda Ws=W_case: [_expect_value(kind, fn, w, 1.0) for w in Ws]  # noqa: E731
+                body = lambda Ws=W_case: [_expect_value(kind, ctx, fn, w, 1.0) for w in Ws]  # noqa: E731
             else:
-                body = lambda W_case=W_case, reg=reg: _expect_value(kind, fn, W_case, reg)  # noqa: E731
+                body = lambda W_case=W_case, reg=reg: _expect_value(kind, ctx, fn, W_case, reg)  # noqa: E731
             yield ctx.run(checked, body)
     return run
 
@@ -359,16 +359,16 @@ def _net_causes(W, reg, r):
     ]
 
 
-def _expect_net(fn, W, reg, r, default: bool = False) -> None:
+def _expect_net(ctx: CheckContext, fn, W, reg, r, default: bool = False) -> None:
     R, dR = _call_net(fn, W, reg) if default else _call_net(fn, W, reg, r)
     want_R, want_dR = ref.elastic_net(W, reg, r)
     causes = _net_causes(W, reg, r)
     where = f"{_where(W, reg)}, l1_ratio = {r:g}" + (" (the default)" if default else "")
-    if not same_value(R, want_R):
+    if not same_value(R, want_R, ctx.tol.value_rel_error):
         raise Failure(f"R = {NET_FORMULA} = {want_R:.6g} ({where})", f"{R:.6g}",
                       known_cause(R, want_R, [(c[0], c[2]) for c in causes], True)
                       or f"R = {NET_FORMULA}" + ("; the default l1_ratio is 0.5" if default else ""))
-    if not same_gradient(dR, want_dR):
+    if not same_gradient(dR, want_dR, ctx.tol.gradient_rel_error):
         raise Failure(f"dR = l1_ratio * reg * sign(W) + (1 - l1_ratio) * 2 * reg * W ({where})",
                       f"relative error {relative_error(dR, want_dR):.3g}",
                       known_cause(dR, want_dR, [(c[1], c[2]) for c in causes], False)
@@ -397,10 +397,11 @@ def elastic_net_values(fn, ctx: CheckContext):
     Wk = _away_from_zero(rng.standard_normal((4, 3)))
     yield ctx.run("returns (R, dR): a number and an array shaped like W", lambda: _call_net(fn, W, 0.1))
     yield ctx.run("the default l1_ratio = 0.5: R and dR are 0.5 * L1 + 0.5 * L2 (reg = 0.3)",
-                  lambda: _expect_net(fn, W, 0.3, 0.5, default=True))
-    yield ctx.run("l1_ratio = 0.2: R and dR are 0.2 * L1 + 0.8 * L2 (reg = 1.3)", lambda: _expect_net(fn, W, 1.3, 0.2))
+                  lambda: _expect_net(ctx, fn, W, 0.3, 0.5, default=True))
+    yield ctx.run("l1_ratio = 0.2: R and dR are 0.2 * L1 + 0.8 * L2 (reg = 1.3)",
+                  lambda: _expect_net(ctx, fn, W, 1.3, 0.2))
     yield ctx.run("l1_ratio = 0.9 on 1-D weights with exact zeros (subgradient 0 at w = 0)",
-                  lambda: _expect_net(fn, Wz, 0.5, 0.9))
+                  lambda: _expect_net(ctx, fn, Wz, 0.5, 0.9))
 
     def numeric():
         reg, r = 0.6, 0.3
@@ -429,11 +430,11 @@ def elastic_net_properties(fn, ctx: CheckContext):
                 want_R, want_dR = reference(W, 0.8)
                 causes = _net_causes(W, 0.8, ratio)
                 where = f"{_where(W, 0.8)}, l1_ratio = {ratio:g}"
-                if not same_value(R, want_R):
+                if not same_value(R, want_R, ctx.tol.value_rel_error):
                     raise Failure(f"the {what} penalty R = {want_R:.6g} ({where})", f"R = {R:.6g}",
                                   known_cause(R, want_R, [(c[0], c[2]) for c in causes], True)
                                   or f"with l1_ratio = {ratio:g} the mix {NET_FORMULA} is pure {what}")
-                if not same_gradient(dR, want_dR):
+                if not same_gradient(dR, want_dR, ctx.tol.gradient_rel_error):
                     raise Failure(f"the {what} gradient dR ({where})",
                                   f"relative error {relative_error(dR, want_dR):.3g}",
                                   known_cause(dR, want_dR, [(c[1], c[2]) for c in causes], False)
