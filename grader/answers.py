@@ -10,7 +10,9 @@ A function arrives as an `Answer`, one interface with two implementations:
 
 Besides being called, an answer can lend the grader's trusted functions to the student's code under the
 names it uses (`patched_globals`), have its code read (`read_code`), and have np.random seeded where
-it runs (`seed_random`). No check needs to know which implementation it has.
+it runs (`seed_random`). No check needs to know which implementation it has: `run_check` hands the
+checks a plain function as a `LocalAnswer` (`as_answer`), and the trusted step's stand-ins are
+`Answer`s already.
 
 A class is never wrapped (the checks subclass it); the stand-in for a class in the worker can seed
 np.random there too. `seed_random(value, seed)` seeds wherever a value's code runs.

@@ -4,6 +4,9 @@ A check may declare a *basic case*: the function doing its job on one small, ord
 criterion of the cell earns credit only once the basic case holds (DESIGN.md principle 10), so an
 answer that ignores its inputs (zeros, a constant, an echoed input, random numbers) scores 0 on the
 properties it would satisfy trivially.
+
+A check is `check(answer, ctx)`: `answer` is what the hidden test cell names, a function as an
+`Answer` (grader/answers.py), the same interface in the student's kernel and in the grading worker.
 """
 
 from __future__ import annotations

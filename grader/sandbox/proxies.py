@@ -4,6 +4,9 @@ The checks use them as they would use the real thing: call a function (arrays an
 arrays and numbers come back), subclass a class and override a method (the worker calls back for
 it), read and set an attribute. Functions the checks pass in (a loss to differentiate, a recorder)
 stay here and are called back. Nothing the worker sends is ever executed here.
+
+The stand-in for a function (`RemoteFunction`) is an `Answer` (grader/answers.py), the interface the
+checks also receive for a function of their own process, so no check tells the two apart.
 """
 
 from __future__ import annotations
