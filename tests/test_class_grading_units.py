@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import sqlite3
+import subprocess
+import sys
 from datetime import datetime
 
 import nbformat
@@ -16,6 +18,7 @@ from grader.class_grading.progress import Tally, notable_lines, summary_lines
 from grader.class_grading.store import notebook_statuses
 from grader.class_grading.task import grade_student, phases
 from grader.class_grading.template import TemplateError, build_template
+from grader.reference import features
 
 
 def test_invalid_cause_names_empty_and_unreadable_files():
@@ -149,3 +152,15 @@ def test_the_class_plan_refuses_linked_submissions_without_reading_them(tmp_path
     assert [p.student for p in todo] == ["ann"] and skipped == []
     assert refused == {"bob": "submitted/bob/lecture3 is a symbolic link; a submission must be a plain folder",
                        "eve": "submitted/eve is a symbolic link; a submission must be a plain folder"}
+
+
+def test_the_forkserver_preload_imports_what_grading_imports_lazily_and_fills_the_data_caches():
+    from grader.class_grading import warm_nbgrader
+
+    code = ("import sys; import grader.class_grading.preload; from grader import data; "
+            "from grader.reference import features; "
+            "print(data._digits.cache_info().currsize, features.digit_features.cache_info().currsize, "
+            "'IPython.core.inputtransformer2' in sys.modules, 'sklearn.datasets' in sys.modules)")
+    assert "grader.class_grading.preload" in warm_nbgrader.PRELOAD
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert out.stdout.split() == ["1", str(len(features.FEATURE_NAMES)), "True", "True"], out.stderr[-2000:]
