@@ -148,7 +148,8 @@ def test_the_class_plan_refuses_linked_submissions_without_reading_them(tmp_path
     (tmp_path / "submitted" / "bob" / "lecture3").symlink_to(tmp_path / "solutions" / "lecture3")
     (tmp_path / "submitted" / "eve").symlink_to(tmp_path / "submitted" / "ann")
     refused = {}
-    todo, skipped = plan(tmp_path, f"sqlite:///{tmp_path / 'gradebook.db'}", "course", Options("lecture3"), refused)
+    todo, skipped = plan(tmp_path, f"sqlite:///{tmp_path / 'gradebook.db'}", "course", Options("lecture3"), refused,
+                         "course:a/grader:b")
     assert [p.student for p in todo] == ["ann"] and skipped == []
     assert refused == {"bob": "submitted/bob/lecture3 is a symbolic link; a submission must be a plain folder",
                        "eve": "submitted/eve is a symbolic link; a submission must be a plain folder"}
@@ -164,3 +165,38 @@ def test_the_forkserver_preload_imports_what_grading_imports_lazily_and_fills_th
     assert "grader.class_grading.preload" in warm_nbgrader.PRELOAD
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert out.stdout.split() == ["1", str(len(features.FEATURE_NAMES)), "True", "True"], out.stderr[-2000:]
+
+
+def test_a_saved_grade_is_kept_only_for_the_same_files_course_and_grader(tmp_path):
+    from nbgrader.utils import parse_utc
+
+    from grader import grading_status
+    from grader.class_grading.bundle import submission_files
+    from grader.class_grading.runner import Options, plan, saved_hash
+
+    stamp = "2026-01-05 10:00:00 UTC"
+    folder = tmp_path / "submitted" / "ann" / "lecture3"
+    folder.mkdir(parents=True)
+    (folder / "losses.ipynb").write_text("{}")
+    (folder / "timestamp.txt").write_text(stamp)
+    (tmp_path / "autograded" / "ann" / "lecture3").mkdir(parents=True)
+    db = f"sqlite:///{tmp_path / 'gradebook.db'}"
+    with Gradebook(db, "course") as gb:
+        gb.add_assignment("lecture3")
+        gb.add_student("ann")
+        gb.add_submission("lecture3", "ann", timestamp=parse_utc(stamp))
+    graded_under = "course:aaaaaaaaaaaa/grader:bbbbbbbbbbbb"
+    files = submission_files(tmp_path, "ann", "lecture3")
+    grading_status.record_student(db, "lecture3", "ann", "graded",
+                                  content_hash=saved_hash(content_hash(files), graded_under))
+
+    def skipped_under(version: str) -> bool:
+        todo, skipped = plan(tmp_path, db, "course", Options("lecture3"), {}, version)
+        assert sorted([p.student for p in todo] + skipped) == ["ann"]
+        return skipped == ["ann"]
+
+    assert skipped_under(graded_under)
+    assert not skipped_under("course:cccccccccccc/grader:bbbbbbbbbbbb")    # course.yaml or the solutions changed
+    assert not skipped_under("course:aaaaaaaaaaaa/grader:dddddddddddd")    # the grader changed
+    (folder / "losses.ipynb").write_text('{"cells": []}')
+    assert not skipped_under(graded_under)                                 # the submission changed

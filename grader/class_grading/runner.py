@@ -87,10 +87,18 @@ def _timestamp(files: dict[str, bytes]):
         return None
 
 
+def saved_hash(submission_hash: str, version: str) -> str:
+    """What the status row keeps for a graded student: the submission's content hash and the course and
+    grader it was graded under, so that a rerun after course.yaml, the solutions or the grader change
+    regrades everyone instead of keeping grades the changed course would not give."""
+    return f"{submission_hash}@{version}"
+
+
 def plan(course_root: Path, db_url: str, course_id: str, opts: Options,
-         refused: dict[str, str]) -> tuple[list[Planned], list[str]]:
-    """(students to grade, students skipped as unchanged); fills `refused` (student -> cause) with
-    submissions holding links or special files, which are not graded."""
+         refused: dict[str, str], version: str) -> tuple[list[Planned], list[str]]:
+    """(students to grade, students skipped as unchanged: same files, same timestamp, graded under the same
+    course and grader `version`); fills `refused` (student -> cause) with submissions holding links or
+    special files, which are not graded."""
     everyone = submitted_students(course_root, opts.assignment)
     if opts.students:
         unknown = [s for s in opts.students if s not in everyone]
@@ -106,7 +114,7 @@ def plan(course_root: Path, db_url: str, course_id: str, opts: Options,
             refused[student] = why
             continue
         files = submission_files(course_root, student, opts.assignment)
-        digest = content_hash(files)
+        digest = saved_hash(content_hash(files), version)
         unchanged = (hashes.get(student) == digest and student in stamps and stamps[student] == _timestamp(files)
                      and (course_root / "autograded" / student / opts.assignment).is_dir())
         if unchanged and not opts.force:
@@ -169,7 +177,7 @@ def grade_class(course_root: Path, opts: Options, console, *, bar: bool | None =
     bundle = {**course_files(course_root), TEMPLATE_DB: template}
     version = fingerprint(bundle)
     refused: dict[str, str] = {}
-    todo, skipped = plan(course_root, db_url, course.course_id, opts, refused)
+    todo, skipped = plan(course_root, db_url, course.course_id, opts, refused, version)
     tally = Tally(total=len(todo) + len(refused), skipped=skipped)
     by_student = {p.student: p for p in todo}
     with open(log_path, "a", encoding="utf-8") as log, \
