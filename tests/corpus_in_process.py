@@ -4,10 +4,15 @@ The namespace is what the worker loads for the entry's notebook: the definitions
 cells and the solution's answers, in notebook order, with the entry's function swapped in. Every
 test cell of the entry's function then runs through `run_check`, the path nbgrader's trusted step
 takes (there with worker stand-ins in place of these plain functions).
+
+Grading is deterministic, so each entry is graded once per test session (`grade_in_process` is
+cached): the per-entry verdicts of tests/test_corpus_in_process.py and the coverage rule of
+tests/test_check_coverage.py read the same results.
 """
 
 from __future__ import annotations
 
+import ast
 import contextlib
 import functools
 import io
@@ -56,14 +61,27 @@ def namespace_with(entry: CorpusEntry) -> dict:
     return ns
 
 
+def answer_defines(notebook: str, task: str) -> bool:
+    """Whether the solution's answer cell `task` defines a function or class of that name (a graded
+    function, which corpus entries replace) rather than assigning values (a question's answers,
+    hyperparameters)."""
+    for grade_id, source, is_answer in _solution_cells(notebook):
+        if is_answer and grade_id == task:
+            tree = ast.parse(as_python(source))
+            return any(isinstance(node, (ast.FunctionDef, ast.ClassDef)) and node.name == task for node in tree.body)
+    return False
+
+
 def function_cells(notebook: str, function: str) -> dict[str, float]:
     """grade_id -> points of every autograded test cell of `function`."""
     task = COURSE.assignments[ASSIGNMENT].notebooks[notebook].tasks[function]
     return {gid: cell.points for gid, cell in task.tests.items()}
 
 
+@functools.lru_cache(maxsize=None)
 def grade_in_process(entry: CorpusEntry) -> dict[str, tuple[float, str]]:
-    """grade_id -> (score, feedback) of every cell of the entry's function."""
+    """grade_id -> (score, feedback) of every cell of the entry's function; graded once per session
+    (the caller must not modify the result)."""
     ns = namespace_with(entry)
     answer = ns.get(entry.function)
     out = {}

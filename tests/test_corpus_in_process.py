@@ -13,7 +13,7 @@ from corpus_in_process import function_cells, grade_in_process
 from grader.submissions import do_nothing, mutants, variants
 
 
-@pytest.mark.parametrize("entry", variants(), ids=lambda e: e.name)
+@pytest.mark.parametrize("entry", variants(), ids=lambda e: f"{e.function}-{e.name}")
 def test_variant_keeps_every_point(entry):
     graded = grade_in_process(entry)
     points = function_cells(entry.notebook, entry.function)
@@ -21,7 +21,7 @@ def test_variant_keeps_every_point(entry):
     assert not lost, "\n\n".join(fb for _, fb in lost.values())
 
 
-@pytest.mark.parametrize("entry", mutants(), ids=lambda e: e.name)
+@pytest.mark.parametrize("entry", mutants(), ids=lambda e: f"{e.function}-{e.name}")
 def test_mutant_loses_points_on_its_function(entry):
     points = function_cells(entry.notebook, entry.function)
     graded = grade_in_process(entry)
@@ -29,7 +29,7 @@ def test_mutant_loses_points_on_its_function(entry):
         "\n\n".join(fb for _, fb in graded.values())
 
 
-@pytest.mark.parametrize("entry", do_nothing(), ids=lambda e: e.name)
+@pytest.mark.parametrize("entry", do_nothing(), ids=lambda e: f"{e.function}-{e.name}")
 def test_do_nothing_scores_zero_on_every_cell_of_its_function(entry):
     graded = grade_in_process(entry)
     earned = {g: fb for g, (s, fb) in graded.items() if s > 0}
