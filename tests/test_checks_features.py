@@ -444,10 +444,12 @@ def _name(fn) -> str:
     return getattr(fn, "__name__", repr(fn))
 
 
-def test_every_features_check_is_used_and_covered():
+def test_every_listed_features_check_is_used_and_can_pass_and_fail():
+    """The table tests the checks it lists; every cell, listed or not, is covered by the corpus or a
+    check table (tests/test_check_coverage.py)."""
     used = {check for _, check in FEATURE_CELLS}
     assert used <= set(CHECKS)
-    assert used == set(CHECK_TABLE), "course.yaml's features cells and this table disagree"
+    assert set(CHECK_TABLE) <= used, f"table entries no features cell uses: {sorted(set(CHECK_TABLE) - used)}"
     for check, (right, wrong) in CHECK_TABLE.items():
         assert len(right) >= 2 and wrong, check
 

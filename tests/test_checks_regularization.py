@@ -34,6 +34,13 @@ COURSE_FILE = str(REPO / "course.yaml")
 NOTEBOOK = "regularization"
 SOLUTION = REPO / "solutions" / "lecture3" / f"{NOTEBOOK}.ipynb"
 
+
+def release_points(notebook: str) -> dict[str, float]:
+    """grade_id -> points of every graded cell of the committed release of `notebook`."""
+    nb = nbformat.read(REPO / "assignments" / "lecture3" / f"{notebook}.ipynb", as_version=4)
+    return {c.metadata.nbgrader.grade_id: c.metadata.nbgrader.points for c in nb.cells
+            if c.metadata.get("nbgrader", {}).get("grade")}
+
 _COURSE = load_course(COURSE_FILE, check_notebooks=False)
 _NB = _COURSE.assignments["lecture3"].notebooks[NOTEBOOK]
 CELLS = [(gid, cell.check) for task in _NB.tasks.values() for gid, cell in task.tests.items()]
@@ -134,17 +141,20 @@ def _name(fn) -> str:
 
 # -- coverage --------------------------------------------------------------------------------------
 
-def test_table_covers_every_cell_of_the_notebook():
+def test_table_lists_only_cells_of_the_notebook():
+    """The table tests the checks it lists; every cell, listed or not, is covered by the corpus
+    (tests/test_check_coverage.py)."""
     used = {check for _, check in CELLS}
     assert used <= set(CHECKS), f"unregistered checks {sorted(used - set(CHECKS))}"
-    assert used == set(CHECK_TABLE), f"cells without a table entry: {sorted(used ^ set(CHECK_TABLE))}"
+    assert set(CHECK_TABLE) <= used, f"table entries no cell uses: {sorted(set(CHECK_TABLE) - used)}"
     for check, (right, wrong) in CHECK_TABLE.items():
         assert len(right) >= 2 and wrong, check
 
 
 def test_points_of_the_notebook():
-    assert sum(t.points for t in _NB.tasks.values()) == 22
-    assert _NB.tasks["l2_preference_explanation"].manual == 2
+    """course.yaml is the one place for points: the committed release carries exactly them (a points
+    edit without `nbgrader generate_assignment --force`, or a release edited by hand, fails here)."""
+    assert release_points(NOTEBOOK) == _NB.graded_cells
 
 
 # -- per cell: correct gets full marks, a bug loses points -------------------------------------------
