@@ -3,7 +3,8 @@ nbgrader's own API in a temporary folder, and autograded notebooks made in memor
 hold outcome records made by the trusted step's own serializer. No autograde runs, so these tests
 take seconds, and their golden files never move with the checks' wording.
 
-The class (course.yaml's real lecture3 cells and points):
+The course is frozen (tests/golden/course.yaml: lecture3's cells and points when the golden files
+were made), so a task added to course.yaml changes none of these tests. The class:
 - ann: every point; her hand-graded answers graded.
 - ben: the regularization gradient missing in svm_loss_vectorized; l2_regularization gives reg * W.
 - cat: the same svm_loss_vectorized bug; softmax_loss_naive still the stub; submitted 2 days late.
@@ -25,6 +26,7 @@ from grader.outcome import Outcome, Result
 from grader.results import OUTCOME_KEY, outcome_record
 
 REPO = Path(__file__).resolve().parents[1]
+FROZEN_COURSE = Path(__file__).resolve().parent / "golden" / "course.yaml"
 ASSIGNMENT = "lecture3"
 DUE = datetime.datetime(2026, 4, 10, 17, 0, 0)
 HIDDEN_SOURCE = "### BEGIN HIDDEN TESTS\nSECRET_HIDDEN_TEST_SOURCE = 1\n### END HIDDEN TESTS"
@@ -96,9 +98,9 @@ def _build(root: Path) -> Path:
     from grader import grading_status
 
     root.mkdir(parents=True, exist_ok=True)
-    shutil.copy(REPO / "course.yaml", root / "course.yaml")
-    shutil.copytree(REPO / "solutions", root / "solutions")   # `grader` commands check course.yaml against it
+    shutil.copy(FROZEN_COURSE, root / "course.yaml")
     course = load_course(root / "course.yaml", check_notebooks=False)
+    _write_solutions(root, course)   # `grader` and nbgrader commands check course.yaml against them
     spec = course.assignments[ASSIGNMENT]
     url = f"sqlite:///{root / 'gradebook.db'}"
     with Gradebook(url, course.course_id) as gb:
@@ -147,6 +149,31 @@ def _build(root: Path) -> Path:
     return root
 
 
+def _write_solutions(root: Path, course) -> None:
+    """Source notebooks holding exactly the frozen course's graded cells: a task's answer cell, its test
+    cells calling grade() with their grade_id, and the answer graded by hand."""
+    def meta(grade_id: str, *, grade=False, solution=False, points=None) -> dict:
+        nbg = {"grade": grade, "grade_id": grade_id, "locked": not solution, "schema_version": 3,
+               "solution": solution, "task": False}
+        return {"nbgrader": nbg if points is None else {**nbg, "points": points}}
+
+    for nb_name, nb in course.assignments[ASSIGNMENT].notebooks.items():
+        cells = []
+        for task in nb.tasks.values():
+            if task.manual is not None:
+                cells.append(new_markdown_cell("your answer", metadata=meta(task.name, grade=True, solution=True,
+                                                                            points=task.manual)))
+            elif task.tests:
+                cells.append(new_code_cell("# your answer", metadata=meta(task.name, solution=True)))
+            for grade_id, cell in task.tests.items():
+                source = f'### BEGIN HIDDEN TESTS\nfrom grader import grade\ngrade("{grade_id}", {task.name})\n' \
+                         "### END HIDDEN TESTS"
+                cells.append(new_code_cell(source, metadata=meta(grade_id, grade=True, points=cell.points)))
+        folder = root / "solutions" / ASSIGNMENT
+        folder.mkdir(parents=True, exist_ok=True)
+        nbformat.write(new_notebook(cells=cells), folder / f"{nb_name}.ipynb")
+
+
 def _test_cell(grade_id: str, points: float, outcome: Outcome, course):
     cell = new_code_cell(HIDDEN_SOURCE, metadata={"nbgrader": {"grade": True, "solution": False, "locked": True,
                                                                "grade_id": grade_id, "points": points}})
@@ -160,7 +187,7 @@ def test_the_fixture_class_reads_back_as_described(tmp_path):
     from grader.results import load_class
 
     root = build_class(tmp_path / "course")
-    course = load_course(root / "course.yaml", check_notebooks=False)
+    course = load_course(root / "course.yaml")   # the frozen course agrees with the notebooks written for it
     results = load_class(course, ASSIGNMENT, f"sqlite:///{root / 'gradebook.db'}", root)
     by = {s.student: s for s in results.students}
     assert results.status_source == "gradebook"
