@@ -9,7 +9,7 @@ that in a table of its own, `grader_status`, in the same database (nbgrader neve
     notebook     text|NULL NULL: the row is about the whole submission; else one notebook's name
     status       text      one of STATUSES
     cause        text      why, in one line ("" for graded)
-    content_hash text|NULL the submitted files' hash @ the course and grader they were graded under (grader.class_grading)
+    content_hash text|NULL the submitted files' hash @ the course and grader they were graded under
     timestamp    text      ISO 8601 UTC time the row was written
 
 At most one row exists per (assignment, student, notebook); `record` replaces it.
