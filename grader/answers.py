@@ -22,6 +22,8 @@ from __future__ import annotations
 
 import abc
 import contextlib
+import contextvars
+import random
 from typing import Callable, ContextManager, Iterator, Protocol, TypeVar
 
 import numpy as np
@@ -120,3 +122,34 @@ def seed_random(value, seed: int) -> None:
     this process) runs nowhere but here, and the caller seeds this process's np.random itself."""
     if isinstance(value, RunsStudentCode):
         value.seed_random(seed)
+
+
+_graded: contextvars.ContextVar[object] = contextvars.ContextVar("graded_answer", default=None)
+
+
+@contextlib.contextmanager
+def grading(answer, seed: int) -> Iterator[None]:
+    """While inside, `answer` (as the checks receive it) is the answer being graded (what
+    `seed_graded_answer` seeds), and np.random and random start from `seed`, here and where the
+    answer runs: an answer that draws from them without a seed of its own gets the same grade every
+    time, in the kernel and in the grading worker alike. This process's generators are put back
+    afterwards (the kernel's own state is not the grader's to change)."""
+    token = _graded.set(answer)
+    saved = np.random.get_state(), random.getstate()
+    np.random.seed(seed % 2**32)
+    random.seed(seed % 2**32)
+    seed_graded_answer(seed)
+    try:
+        yield
+    finally:
+        np.random.set_state(saved[0])
+        random.setstate(saved[1])
+        _graded.reset(token)
+
+
+def seed_graded_answer(seed: int) -> None:
+    """Seed np.random where the answer being graded runs (each part of a tuple of answers): what
+    Hypothesis does in this process before each example, done where the student's code runs."""
+    value = _graded.get()
+    for part in value if type(value) is tuple else (value,):
+        seed_random(part, seed)

@@ -21,11 +21,11 @@ from pathlib import Path
 
 import numpy as np
 
-from .answers import as_answer
+from .answers import as_answer, grading
 from .checks.registry import get_basic_case, get_check
 from .course import Course, CourseConfigError, load_course
 from .outcome import CheckContext, Outcome, Result, message_of
-from .sandbox.worker import MAX_WARNINGS, UNREPORTED_WARNINGS, without_addresses
+from .sandbox.worker import MAX_WARNINGS, START_SEED, UNREPORTED_WARNINGS, without_addresses
 
 COURSE_ENV = "GRADER_COURSE_FILE"
 MAX_CAPTURED = 1500
@@ -141,7 +141,7 @@ def run_check(course: Course, grade_id: str, answer) -> tuple[Outcome, str, list
     recorder = _StudentWarnings()
     with _stderr_fd_captured() as fd_text, contextlib.redirect_stdout(out), contextlib.redirect_stderr(out), \
             warnings.catch_warnings(), \
-            np.errstate(divide="warn", over="warn", invalid="warn", under="ignore"):
+            np.errstate(divide="warn", over="warn", invalid="warn", under="ignore"), grading(answer, START_SEED):
         warnings.simplefilter("always")
         for category in UNREPORTED_WARNINGS:
             warnings.filterwarnings("ignore", category=category)

@@ -10,7 +10,7 @@ point through the worker, and wrong ones lose points. The feedback is compared w
 
 Where the worker path is known to differ, the pair is listed below (`SCORE_DIFFERS`, `FEEDBACK_DIFFERS`)
 with the cause: those tests are expected to fail until the worker path is fixed, and then to pass
-(strict, except where the difference is random), so the lists shrink as the causes are fixed, and a
+(strict), so the lists shrink as the causes are fixed, and a
 new difference fails.
 
 The sessions are graded two at a time, in forked processes; the checks draw wa.HYPOTHESIS_EXAMPLES
@@ -55,22 +55,10 @@ SKIPPED = {
 
 # -- where the worker path is known to differ from grading in this process -----------------------------
 
-# The global np.random: Hypothesis reseeds this process's np.random before each example, so an answer
-# that draws from it without a seed repeats itself here; in the worker np.random starts from the OS's
-# entropy and is seeded only where a check seeds it (global_seed, not the vocabulary's checks), so
-# Hypothesis sees a function that changes its mind (FlakyFailure on every property), and the grade
-# changes from one fresh worker to the next, full marks included. Not strict: both ways draw from
-# states that depend on what ran before.
-UNSEEDED = "the worker's np.random is neither seeded at start nor reseeded per Hypothesis example"
-NONDETERMINISTIC = {
-    "vocabulary_properties/wrong/2-vocab_unseeded": (UNSEEDED, False),
-    "vocabulary_values/wrong/2-vocab_unseeded": (UNSEEDED, False),
-}
 # A returned argument: the check tells `return x` from a new array by identity (`out is x`,
 # np.shares_memory), which no reply from the worker can have: the bug keeps that criterion's points.
 RETURNS_ARGUMENT = "the worker's reply is a new array even when the answer returns its argument"
 SCORE_DIFFERS = {
-    **NONDETERMINISTIC,
     "numerical_gradient_in_place/wrong/3-numgrad_returns_x": (RETURNS_ARGUMENT, True),
 }
 
@@ -178,8 +166,8 @@ def test_the_worker_gives_the_score_this_process_gives(comparisons, key):
     assert c.score_worker == c.score_here, f"here:\n{c.text_here}\n\nthrough the worker:\n{c.text_worker}"
 
 
-@pytest.mark.parametrize("key", _params(ENTRIES, {**NONDETERMINISTIC, **{
-    key: ("a mistake only more examples find", True) for key in MISSED_WITH_FEWER_EXAMPLES}}))
+@pytest.mark.parametrize("key", _params(ENTRIES, {
+    key: ("a mistake only more examples find", True) for key in MISSED_WITH_FEWER_EXAMPLES}))
 def test_through_the_worker_correct_answers_keep_every_point_and_wrong_ones_lose_points(comparisons, key):
     c = comparisons[key]
     if ENTRIES[key].correct:

@@ -280,3 +280,63 @@ def test_the_kernel_launcher_runs_its_command_in_a_private_root(tmp_path):
     assert "Permission denied" in proc.stderr or "No such file or directory" in proc.stderr
     assert not target.exists() and not any((base / "root").iterdir())   # its root was private to it
     assert json.loads((base / "status.json").read_text())["filesystem"] == "own root"
+
+
+# -- np.random and random in the worker: the same draws every time -----------------------------------
+
+UNSEEDED = '''
+import random
+import numpy as np
+def unseeded():
+    return [float(np.random.rand()), random.random()]
+'''
+
+
+def _unseeded_in_fresh_worker() -> list:
+    with Session([("answer cell", UNSEEDED)], limits=Limits(timeout_seconds=5)) as s, active(s), s.check_scope():
+        return answer_proxy(s, "unseeded")()
+
+
+def test_a_fresh_worker_and_each_check_start_from_the_same_seed():
+    """Without a seed at the worker's start, np.random and random start from the system's entropy, and
+    an unseeded answer's grade changes from one worker to the next."""
+    import random
+
+    first, second = _unseeded_in_fresh_worker(), _unseeded_in_fresh_worker()
+    assert first == second
+    np.random.seed(wire.START_SEED)
+    random.seed(wire.START_SEED)
+    assert first == [float(np.random.rand()), random.random()]
+    with Session([("answer cell", UNSEEDED)], limits=Limits(timeout_seconds=5)) as s, active(s):
+        for _ in range(2):   # a later check starts from the seed again, whatever an earlier one drew
+            with s.check_scope():
+                fn = answer_proxy(s, "unseeded")
+                assert fn() == first and fn() != first
+
+
+def test_each_hypothesis_example_reseeds_the_worker_as_it_reseeds_this_process():
+    """Hypothesis seeds this process's np.random and random before each example; through the worker the
+    same answer must draw the same numbers in every example, or its grade differs (a FlakyFailure)."""
+    from hypothesis import strategies as st
+
+    from grader.answers import LocalAnswer, grading
+    from grader.checks.properties import each_holds_for_all
+    from grader.course import load_course
+    from grader.outcome import CheckContext
+
+    namespace: dict = {}
+    exec(UNSEEDED, namespace)
+    here = LocalAnswer(namespace["unseeded"])
+    ctx = CheckContext(load_course(REPO / "course.yaml", check_notebooks=False).policy)
+    seen: dict[str, list] = {"here": [], "worker": []}
+    with Session([("answer cell", UNSEEDED)], limits=Limits(timeout_seconds=5)) as s, active(s), s.check_scope():
+        there = answer_proxy(s, "unseeded")
+        for key, answer in (("here", here), ("worker", there)):
+            with grading(answer, wire.START_SEED):
+                [result] = each_holds_for_all(ctx, st.integers(0, 10), {
+                    "draws": lambda n, answer=answer, key=key: seen[key].append(answer())})
+            assert result.passed
+    assert len(seen["worker"]) == len(seen["here"]) > 1
+    assert seen["worker"] == seen["here"]
+    assert all(draw == seen["here"][0] for draw in seen["here"])
+

@@ -12,10 +12,11 @@ from typing import Callable, Iterator
 
 import hypothesis
 import numpy as np
-from hypothesis import HealthCheck, Phase, Verbosity, given, settings
+from hypothesis import HealthCheck, Phase, Verbosity, given, register_random, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
+from ..answers import seed_graded_answer
 from ..outcome import CheckContext, Failure, Result, explain_exception
 from .problems import Problem, fmt
 
@@ -200,6 +201,29 @@ def holds_for_all(ctx: CheckContext, strategy: st.SearchStrategy, prop: Callable
             raise Failure(result.expected, result.got, result.cause, result.counterexample)
 
     return body
+
+
+class _WhereTheAnswerRuns:
+    """np.random and random where the answer being graded runs, as Hypothesis sees a generator
+    registered with it: before each example Hypothesis seeds this process's np.random and random and
+    calls `seed` here with the same seed, so an answer running in the grading worker is seeded there
+    as it would be here, and an answer that draws without a seed repeats itself in both. (The seeding
+    is Hypothesis' own, per example, shrinking included; property_test's source, from which
+    `derandomize` derives the examples, is untouched.) The worker's generators are not put back after
+    an example, as this process's are: the next example seeds them again."""
+
+    def seed(self, seed: int) -> None:
+        seed_graded_answer(seed)
+
+    def getstate(self) -> None:
+        return None
+
+    def setstate(self, state) -> None:
+        pass
+
+
+_WHERE_THE_ANSWER_RUNS = _WhereTheAnswerRuns()   # held here: Hypothesis keeps only a weak reference
+register_random(_WHERE_THE_ANSWER_RUNS)
 
 
 require_constants_hook()   # at import: nbgrader stops before grading anyone if the hook is gone

@@ -53,8 +53,9 @@ def seed_global_random(seed: int) -> None:
 
 
 def _seed_worker(session: Session, seed: int) -> None:
-    """Seed np.random in the session's worker (the student's code may draw from it, as CS231n's does)."""
-    session.request({"op": "seed", "seed": int(seed) % 2**32})
+    """Seed np.random (and random) in the session's worker (the student's code may draw from it, as
+    CS231n's does), before its next request."""
+    session.seed_random(seed)
 
 
 class Opaque:

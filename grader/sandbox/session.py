@@ -195,6 +195,7 @@ class Session:
         self._output_read = 0
         self._warned: set[str] = set()
         self._workdir = None
+        self._seed: int | None = None               # np.random's seed for the worker's next request
         self.imports = import_plan(self.cells)
         self.codec = TrustedCodec(self)
 
@@ -311,6 +312,14 @@ class Session:
     def _new_scope(self) -> None:
         self.scope += 1
         self._callbacks, self._callback_ids, self.instances = {}, {}, {}
+        # Every check starts from the same np.random and random, whatever earlier checks drew.
+        self.seed_random(wire.START_SEED)
+
+    def seed_random(self, seed: int) -> None:
+        """Seed np.random and random in the worker before the student's code runs next: the seed
+        travels with the next request (a worker started for it seeds itself, then takes it too), so
+        reseeding for each of Hypothesis' examples costs no round trip of its own."""
+        self._seed = int(seed) % 2**32
 
     def printed(self) -> str:
         """What the student's code printed since the last time this was asked."""
@@ -342,6 +351,8 @@ class Session:
             start = time.monotonic()
             deadline = min(start + self.limits.timeout_seconds,
                            self.time_limit.deadline if self.time_limit else float("inf"))
+            if self._seed is not None:
+                message["reseed"], self._seed = self._seed, None
             try:
                 value = self._request(message, values or {}, deadline=deadline)
             except WorkerFailure:
