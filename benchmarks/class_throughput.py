@@ -1,5 +1,8 @@
 """Class throughput of `grader autograde` against serial `nbgrader autograde`, measured in one run.
 
+First and last, the machine's own ceiling: how much faster two CPU-bound processes run at once than
+one after the other, at that moment (2.0 on two free cores).
+
 Prints figures and asserts nothing (the machines here are shared and noisy):
 
 1. A class of `--students` (default 16) full submissions (five notebooks each: the solutions, and the
@@ -82,6 +85,32 @@ def measured(what: str):
           f"{before:.1f} before, {os.getloadavg()[0]:.1f} after (2 cores, shared)", flush=True)
 
 
+def _spin(seconds_of_work: int) -> None:
+    x = 0
+    for i in range(seconds_of_work * 30_000_000):
+        x += i
+
+
+def machine_speedup() -> float:
+    """How much faster two CPU-bound processes finish together than one after the other, now: the
+    ceiling for any 2-job speed-up on this machine at this moment (2.0 on two free cores)."""
+    import multiprocessing
+
+    ctx = multiprocessing.get_context("fork")
+    t = time.perf_counter()
+    one = ctx.Process(target=_spin, args=(1,))
+    one.start()
+    one.join()
+    alone = time.perf_counter() - t
+    t = time.perf_counter()
+    both = [ctx.Process(target=_spin, args=(1,)) for _ in range(2)]
+    for p in both:
+        p.start()
+    for p in both:
+        p.join()
+    return 2 * alone / (time.perf_counter() - t)
+
+
 def kernel_start_seconds() -> float:
     from jupyter_client.manager import start_new_kernel
 
@@ -117,6 +146,8 @@ def main() -> int:
     for s in students[:args.half]:
         shutil.copytree(roots["serial"] / "submitted" / s, roots["jobs1"] / "submitted" / s)
 
+    print(f"this machine now: two CPU-bound processes at once run {machine_speedup():.2f}x as fast as one "
+          "(2.00 on two free cores; the ceiling of the speed-ups below)", flush=True)
     with measured("serial nbgrader autograde") as serial_m:
         serial = run_nbgrader(roots["serial"], "autograde", ASSIGNMENT)
     serial_s = serial_m["wall"]
@@ -149,7 +180,10 @@ def main() -> int:
                               for s in two.seconds.values()])
     print(f"  task total {med:.2f}; scratch set-up {100 * statistics.median(per['setup']) / med:.1f}% of it; "
           f"all overhead (set-up, nbgrader start, collect, gradebook write) {over:.2f} s = {100 * over / med:.1f}%")
+    print(f"  CPU per student: serial nbgrader {serial_m['cpu'] / len(students):.1f} s, a run in a worker "
+          f"{statistics.median(per['cpu']):.1f} s (median)")
     print(f"  bare kernel start (jupyter_client, python3): {kernel_start_seconds():.2f} s")
+    print(f"this machine after the runs: {machine_speedup():.2f}x for two processes at once")
     for p in (600,):
         print(f"estimate for {p} students on 2 cores: serial {p * serial_s / len(students) / 3600:.1f} h, "
               f"--jobs 2 {p / rate2 / 3600:.1f} h; on k such machines in a cluster about "
