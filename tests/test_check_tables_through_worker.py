@@ -69,8 +69,6 @@ NO_LINE = "the worker's exceptions carry no line: its cells' source is not in li
 # The checks silence numpy's floating-point warnings around the answer's call (np.errstate), which
 # works here; in the worker the answer runs under the worker's own errstate, which warns.
 WARNS = "np.errstate around the answer's call silences only this process, not the worker"
-# np.unique imports numpy.ma on its first call; the worker cannot import once locked down.
-NUMPY_MA = "np.unique needs numpy.ma, which the worker does not load before its file system goes"
 FEEDBACK_DIFFERS = {
     **SCORE_DIFFERS,
     "extract_features_properties/wrong/0-extract_vertical": (NO_LINE, True),
@@ -78,7 +76,6 @@ FEEDBACK_DIFFERS = {
     "ridge_properties/wrong/0-ridge_lam_every_entry": (NO_LINE, True),
     "softmax_probability_stability/wrong/0-softmax_no_shift": (WARNS, True),
     "softmax_stability/wrong/0-softmax_loss_no_shift": (WARNS, True),
-    "linear_classifier_train_init/wrong/1-LCNumClassesUnique": (NUMPY_MA, True),
 }
 
 # Wrong answers whose mistake only more Hypothesis examples than wa.HYPOTHESIS_EXAMPLES find (the

@@ -136,3 +136,31 @@ def test_cells_as_the_trusted_step_builds_them_load_the_provided_imports_the_ans
     source_cells = {"setup": SimpleNamespace(locked=True, cell_type="code", source=nb.cells[0].source)}
     with Session(worker_cells(nb, source_cells, {"count"}, set())) as s, active(s):
         assert answer_proxy(s, "count")(7) == 7
+
+
+# numpy functions that import a numpy submodule on their first call, which the answer's code never
+# names (so its import plan does not load it): the locked-down worker cannot import it then, so it must
+# have been loaded before.
+NUMPY_INSIDE = '''
+import numpy as np
+
+def classes(y):
+    return len(np.unique(y))
+
+def middle(x):
+    return float(np.nanmedian(x))
+
+def more(x):
+    rng = np.random.default_rng(0)
+    return [float(np.linalg.norm(x)), float(np.abs(np.fft.fft(x))[0]), int(rng.integers(0, 10)),
+            np.lib.stride_tricks.sliding_window_view(x, 2).shape[0],
+            round(float(np.polyfit([0, 1, 2], [1, 3, 5], 1)[0]), 6)]
+'''
+
+
+def test_numpy_functions_that_load_submodules_on_first_use_work_in_the_worker():
+    x = np.array([1.0, np.nan, 3.0, 4.0])
+    with Session([("answer cell", NUMPY_INSIDE)], limits=Limits(timeout_seconds=10)) as s, active(s):
+        assert answer_proxy(s, "classes")(np.array([2, 0, 2, 1])) == 3
+        assert answer_proxy(s, "middle")(x) == 3.0
+        assert answer_proxy(s, "more")(np.array([3.0, 4.0]))[:2] == [5.0, 7.0]
