@@ -55,12 +55,7 @@ SKIPPED = {
 
 # -- where the worker path is known to differ from grading in this process -----------------------------
 
-# A returned argument: the check tells `return x` from a new array by identity (`out is x`,
-# np.shares_memory), which no reply from the worker can have: the bug keeps that criterion's points.
-RETURNS_ARGUMENT = "the worker's reply is a new array even when the answer returns its argument"
-SCORE_DIFFERS = {
-    "numerical_gradient_in_place/wrong/3-numgrad_returns_x": (RETURNS_ARGUMENT, True),
-}
+SCORE_DIFFERS: dict = {}
 
 # The line of a student's exception: here the feedback names the innermost frame outside the grader
 # (which may be numpy's own line); the worker compiles the cells without putting their source in

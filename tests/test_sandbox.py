@@ -340,3 +340,35 @@ def test_each_hypothesis_example_reseeds_the_worker_as_it_reseeds_this_process()
     assert seen["worker"] == seen["here"]
     assert all(draw == seen["here"][0] for draw in seen["here"])
 
+
+# -- a returned argument is the argument ------------------------------------------------------------
+
+RETURNS = '''
+import numpy as np
+def same(x, scale=None):
+    x *= 2
+    return x
+def keyword(a, *, b):
+    return b
+def several(x):
+    return [x, x.reshape(-1), x.ravel(), x[:1], x.T, x + 0]
+'''
+
+
+def test_an_answer_that_returns_its_argument_returns_the_callers_array():
+    """A check tells `return x` from a new array by identity (`out is x`, np.shares_memory): through the
+    worker the reply must be the very array passed, its in-place changes copied back, not a copy."""
+    with Session([("answer cell", RETURNS)], limits=Limits(timeout_seconds=5)) as s, active(s), s.check_scope():
+        x = np.arange(4.0).reshape(2, 2)
+        assert answer_proxy(s, "same")(x) is x and x.tolist() == [[0.0, 2.0], [4.0, 6.0]]
+        b = np.ones(3)
+        assert answer_proxy(s, "keyword")(1.0, b=b) is b
+        whole, flat, ravelled, part, transposed, new = answer_proxy(s, "several")(x)
+        assert whole is x
+        assert flat.shape == ravelled.shape == (4,) and np.shares_memory(flat, x) and np.shares_memory(ravelled, x)
+        # other views and new arrays travel by value, with their values
+        assert not any(np.shares_memory(v, x) for v in (part, transposed, new))
+        assert part.tolist() == [[0.0, 2.0]] and transposed.tolist() == x.T.tolist() and new.tolist() == x.tolist()
+        y = np.arange(3.0)
+        answer_proxy(s, "same")(y.copy())
+        assert y.tolist() == [0.0, 1.0, 2.0]

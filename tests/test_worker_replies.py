@@ -164,6 +164,24 @@ class Unprintable(Exception):
 
 def raises_unprintable():
     raise Unprintable()
+
+def _names(value, after=None):
+    _write(_json({"op": "ok", "seq": _current_seq(), "value": value, "after": after, "arrays": []}))
+
+def names_a_missing_argument(*args, **kwargs):
+    _names({"t": "arg", "k": 3})
+
+def names_a_keyword_not_passed(*args, **kwargs):
+    _names({"t": "arg", "k": "y"})
+
+def names_a_number_argument(*args, **kwargs):
+    _names({"t": "arg", "k": 1})
+
+def names_an_argument_reshaped_to_another_size(*args, **kwargs):
+    _names({"t": "arg", "k": 0, "shape": [7]})
+
+def names_an_argument_among_the_changed_ones(*args, **kwargs):
+    _names(None, {"t": "list", "v": [{"t": "list", "v": [0, {"t": "arg", "k": 0}]}]})
 '''
 
 
@@ -299,3 +317,21 @@ def test_bounded_reprs_match_repr_for_plain_data_and_stay_short_for_huge_data():
     assert brief(huge, 60) == f"{[list(range(100))]!r:.60}"
     assert len(fmt(np.zeros((6,) * 7))) < 200 and len(fmt(["x" * 10**6])) <= 2000
     assert time.monotonic() - start < 1
+
+
+def test_a_reply_naming_an_argument_the_call_does_not_have_is_unreadable(session):
+    """A returned argument travels as a reference to the call's own array; a reference to anything
+    else (an index or keyword the call has not, a number, another size, outside the return value) is
+    refused, never decoded as some other value."""
+    x = np.arange(3.0)
+    for name, match in (("names_a_missing_argument", "does not have"), ("names_a_keyword_not_passed", "does not have"),
+                        ("names_a_number_argument", "not an array"),
+                        ("names_an_argument_reshaped_to_another_size", "reshaped"),
+                        ("names_an_argument_among_the_changed_ones", "outside a call's return value")):
+        _unreadable(session, name, x, 2, match=match)
+    course = load_course(REPO / "course.yaml", check_notebooks=False)
+    with Session([("answer cell", STUDENT)], limits=Limits(timeout_seconds=TIMEOUT, reply=CAPS)) as s, active(s):
+        answer = answer_proxy(s, "names_a_missing_argument")
+        outcome, _, _ = run_check(course, "eval_numerical_gradient-in_place", answer)
+        report = outcome.report()
+        assert outcome.score == 0 and "unreadable" in report and "grader defect" not in report, report

@@ -226,6 +226,32 @@ def remote_class(session: Session, ref: int, name: str, answer: str) -> type:
 class TrustedCodec(wire.Codec):
     def __init__(self, session: Session):
         self.session = session
+        self.call_values: dict | None = None   # {"args", "kwargs"} of the call whose reply is decoded
+
+    def returned_argument(self, tree) -> np.ndarray:
+        """The array argument a call's reply names (`{"t": "arg", "k": index or name}`): the very array
+        this side passed, or, with a shape, that array reshaped (a view of it where numpy can make
+        one). Only in a call's return value, and only an array argument of that call: anything else is
+        a malformed reply."""
+        values, key = self.call_values, tree.get("k")
+        if values is None:
+            raise wire.WireError("a reference to an argument outside a call's return value")
+        args, kwargs = values.get("args", []), values.get("kwargs", {})
+        if type(key) is int and 0 <= key < len(args):
+            target = args[key]
+        elif type(key) is str and key in kwargs:
+            target = kwargs[key]
+        else:
+            raise wire.WireError(f"a reference to an argument the call does not have ({str(key)[:40]})")
+        if type(target) is not np.ndarray:
+            raise wire.WireError("a reference to an argument that is not an array")
+        shape = tree.get("shape")
+        if shape is None:
+            return target
+        if not (type(shape) is list and len(shape) <= wire.MAX_NDIM and all(type(n) is int and n >= 0 for n in shape)
+                and int(np.prod(shape, dtype=object)) == target.size):
+            raise wire.WireError(f"an argument reshaped to {str(shape)[:40]}")
+        return target.reshape(shape)
 
     def encode_other(self, value, arrays):
         if isinstance(value, _Remote):
@@ -244,6 +270,8 @@ class TrustedCodec(wire.Codec):
 
     def decode_other(self, tree, arrays):
         kind = tree.get("t")
+        if kind == "arg":
+            return self.returned_argument(tree)
         if kind == "opaque":
             desc = tree.get("desc")
             return Opaque(desc[:100] if type(desc) is str else "an object")

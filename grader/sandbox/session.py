@@ -439,7 +439,12 @@ class Session:
             self._warned.update(str(w)[:300] for w in (warned if isinstance(warned, list) else [])[:wire.MAX_WARNINGS])
             op = reply.get("op")
             if op == "ok":
-                value = self.codec.decode(reply.get("value"), arrays)
+                # a call's return value may be one of its own array arguments (`return x`)
+                self.codec.call_values = values if message.get("op") == "call" else None
+                try:
+                    value = self.codec.decode(reply.get("value"), arrays)
+                finally:
+                    self.codec.call_values = None
                 changed = self.codec.decode(reply.get("after", None), arrays) or []
                 if not (type(changed) is list and all(type(c) is list and len(c) == 2 for c in changed)):
                     raise wire.WireError("a malformed list of changed arguments")

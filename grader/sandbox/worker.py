@@ -311,6 +311,9 @@ class Codec:
             arr = np.asarray(value)
             if arr.dtype.kind not in ARRAY_KINDS or arr.dtype.fields is not None:
                 return {"t": "opaque", "desc": f"a numpy array of dtype {arr.dtype}"}
+            argument = self.argument_of(value)
+            if argument is not None:
+                return argument
             arrays.append(np.array(arr, order="C", copy=True))
             return {"t": "nd", "i": len(arrays) - 1, "scalar": isinstance(value, np.generic)}
         if type(value) in (list, tuple):
@@ -350,6 +353,11 @@ class Codec:
             items = [self.decode(v, arrays, depth + 1) for v in items]
             return items if kind == "list" else tuple(items)
         return self.decode_other(tree, arrays)
+
+    def argument_of(self, value) -> dict | None:
+        """How a returned array that is one of the call's own array arguments travels (the worker's
+        codec); None: by value."""
+        return None
 
     def encode_other(self, value, arrays):
         return {"t": "opaque", "desc": f"a {type(value).__name__}"}
@@ -525,6 +533,27 @@ def _close_directories(keep) -> None:
 class WorkerCodec(Codec):
     def __init__(self, worker: "Worker"):
         self.worker = worker
+        self.arguments: list = []   # (key, array) of the call whose return value is being encoded
+
+    def argument_of(self, value) -> dict | None:
+        """A returned array that is one of the call's array arguments (`return x`) travels as a
+        reference to that argument, and the trusted side returns the very array it passed, so a check
+        tells `return x` from a new array as it does in the kernel. So does the whole argument seen
+        through a reshaping view (`x.reshape(...)`, `x.ravel()`, `x[:]`: the same memory, start and
+        size), with its shape. Other views (a slice, a transpose) travel by value."""
+        import numpy as np
+
+        if type(value) is not np.ndarray or not self.arguments or value.size == 0:
+            return None
+        for key, arg in self.arguments:
+            if value is arg:
+                return {"t": "arg", "k": key}
+        start = value.__array_interface__["data"][0]
+        for key, arg in self.arguments:
+            if (start == arg.__array_interface__["data"][0] and value.dtype == arg.dtype and value.size == arg.size
+                    and value.flags.c_contiguous and arg.flags.c_contiguous):
+                return {"t": "arg", "k": key, "shape": list(value.shape)}
+        return None
 
     def encode_other(self, value, arrays):
         if isinstance(value, type):
@@ -579,6 +608,7 @@ class Worker:
         self.cell_files: set[str] = set()     # the file names the loaded cells' code carries
         self.own_file = Worker.serve.__code__.co_filename
         self.warned: set[str] = set()         # the student's warnings since the last reply
+        self.returning: list = []             # (key, array) arguments of the call being answered
 
     def keep(self, value) -> int:
         key = id(value)
@@ -597,7 +627,10 @@ class Worker:
         try:
             arrays: list = []
             for name, value in value_fields.items():
+                # the call's return value may name its arguments; the changed arguments are sent by value
+                self.codec.arguments = self.returning if name == "value" and reply else []
                 message[name] = self.codec.encode(value, arrays)
+            self.codec.arguments = []
             frames = encode_frames(message, arrays)
             layouts = [(None, arr.shape, arr.nbytes) for arr in arrays]
             del arrays
@@ -634,6 +667,7 @@ class Worker:
             if op == "exit":
                 os._exit(0)
             outer, self.seq = self.seq, message.get("seq")
+            self.returning = []
             try:
                 try:
                     if "reseed" in message:   # the grader's seed, taken before the request runs
@@ -730,6 +764,8 @@ class Worker:
             args, kwargs = decode("args"), decode("kwargs")
             before = _array_copies(args, kwargs)
             result = fn(*args, **kwargs)
+            self.returning = [(key, value) for key, value in _positional_and_keyword(args, kwargs)
+                              if key in before and before[key] is not None]   # the array arguments
             return result, {"after": _changed(before, args, kwargs)}
         if op == "getattr":
             return getattr(self.objects[message["target"]], message["name"]), {}
