@@ -61,16 +61,11 @@ SCORE_DIFFERS: dict = {}
 # (which may be numpy's own line); the worker compiles the cells without putting their source in
 # linecache, so the exception it sends back carries no line at all.
 NO_LINE = "the worker's exceptions carry no line: its cells' source is not in linecache"
-# The checks silence numpy's floating-point warnings around the answer's call (np.errstate), which
-# works here; in the worker the answer runs under the worker's own errstate, which warns.
-WARNS = "np.errstate around the answer's call silences only this process, not the worker"
 FEEDBACK_DIFFERS = {
     **SCORE_DIFFERS,
     "extract_features_properties/wrong/0-extract_vertical": (NO_LINE, True),
     "hog_properties/wrong/4-hog_cs231n_square_only": (NO_LINE, True),
     "ridge_properties/wrong/0-ridge_lam_every_entry": (NO_LINE, True),
-    "softmax_probability_stability/wrong/0-softmax_no_shift": (WARNS, True),
-    "softmax_stability/wrong/0-softmax_loss_no_shift": (WARNS, True),
 }
 
 # Wrong answers whose mistake only more Hypothesis examples than wa.HYPOTHESIS_EXAMPLES find (the

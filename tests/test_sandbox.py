@@ -372,3 +372,31 @@ def test_an_answer_that_returns_its_argument_returns_the_callers_array():
         y = np.arange(3.0)
         answer_proxy(s, "same")(y.copy())
         assert y.tolist() == [0.0, 1.0, 2.0]
+
+
+# -- numpy's error handling follows the grader's ------------------------------------------------------
+
+DIVIDES = '''
+import numpy as np
+np.seterr(all="raise")   # the answer cells' own setting does not decide how the grader sees its code
+def divide(x):
+    return x / 0.0
+'''
+
+
+def test_the_workers_numpy_error_handling_is_the_callers():
+    """A check that silences numpy around the call (np.errstate) silences it in the worker too; a check
+    that does not sees the warning, as in the kernel."""
+    with Session([("answer cell", DIVIDES)], limits=Limits(timeout_seconds=5)) as s, active(s), s.check_scope():
+        divide = answer_proxy(s, "divide")
+        s.warnings()
+        with np.errstate(all="ignore"):
+            assert divide(np.ones(2)).tolist() == [np.inf, np.inf]
+        assert s.warnings() == []
+        with np.errstate(divide="warn"):
+            divide(np.ones(2))
+        assert s.warnings() == ["RuntimeWarning: divide by zero encountered in divide"]
+        with np.errstate(divide="raise"), pytest.raises(FloatingPointError):
+            divide(np.ones(2))
+    assert wire._errstate({"divide": "call", "over": "ignore", "under": 3, "other": "raise"}) == {
+        "divide": "warn", "over": "ignore", "invalid": "warn", "under": "ignore"}

@@ -356,6 +356,8 @@ class Session:
                            self.time_limit.deadline if self.time_limit else float("inf"))
             if self._seed is not None:
                 message["reseed"], self._seed = self._seed, None
+            if message.get("op") in PACED_OPS:   # numpy's error handling follows the caller's (np.errstate)
+                message["errstate"] = {kind: np.geterr()[kind] for kind in wire.ERRSTATE_KINDS}
             try:
                 value = self._request(message, values or {}, deadline=deadline)
             except WorkerFailure:

@@ -672,7 +672,7 @@ class Worker:
                 try:
                     if "reseed" in message:   # the grader's seed, taken before the request runs
                         seed_all(message["reseed"])
-                    with self.watching():
+                    with self.watching(message.get("errstate")):
                         result, extra = self.handle(op, message, arrays)
                     if op == "load":
                         self.warned = set()   # loading is not the graded call: its warnings are not reported
@@ -698,15 +698,17 @@ class Worker:
                 "line": line if type(line) is str else ""}
 
     @contextlib.contextmanager
-    def watching(self):
+    def watching(self, errstate=None):
         """While a request runs: every warning the student's code causes is recorded (not printed, so
-        no file path reaches the feedback), and numpy warns on floating-point errors, as `run_check`
-        does in the student's kernel, whatever np.seterr the answer cells called."""
+        no file path reaches the feedback), and numpy's floating-point error handling is the grader's,
+        whatever np.seterr the answer cells called: the caller's np.geterr() where the request carries
+        it (a check that silences numpy around the call, np.errstate(all="ignore"), silences it here
+        too), else warnings on errors, as `run_check` sets it in the student's kernel."""
         import warnings
 
         import numpy as np
 
-        with warnings.catch_warnings(), np.errstate(divide="warn", over="warn", invalid="warn", under="ignore"):
+        with warnings.catch_warnings(), np.errstate(**_errstate(errstate)):
             warnings.simplefilter("always")
             for category in UNREPORTED_WARNINGS:
                 warnings.filterwarnings("ignore", category=category)
@@ -868,6 +870,23 @@ def _changed(before: dict, args, kwargs) -> list:
         elif new.tobytes() != old:
             changed.append([key, new])
     return changed
+
+
+ERRSTATE_KINDS = ("divide", "over", "under", "invalid")
+ERRSTATE_MODES = ("ignore", "warn", "raise", "print")
+
+
+def _errstate(sent) -> dict:
+    """numpy's error handling for a request: what the trusted side sent (its np.geterr()), each kind
+    one of ERRSTATE_MODES (a mode that needs a function of the caller's, "call" or "log", warns here);
+    run_check's default for what it did not send."""
+    state = {"divide": "warn", "over": "warn", "invalid": "warn", "under": "ignore"}
+    if type(sent) is dict:
+        for kind in ERRSTATE_KINDS:
+            mode = sent.get(kind)
+            if type(mode) is str:
+                state[kind] = mode if mode in ERRSTATE_MODES else "warn"
+    return state
 
 
 def _type_name(obj) -> str:
