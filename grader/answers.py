@@ -75,7 +75,11 @@ class LocalAnswer(Answer):
         self.function = function
 
     def __call__(self, *args, **kwargs):
-        return self.function(*args, **kwargs)
+        try:
+            return self.function(*args, **kwargs)
+        except Exception as exc:
+            _mark_student_line(exc)
+            raise
 
     @property
     def __name__(self) -> str:
@@ -106,6 +110,23 @@ class LocalAnswer(Answer):
 
     def __repr__(self) -> str:
         return repr(self.function)
+
+
+def _mark_student_line(exc: BaseException) -> None:
+    """The line the feedback shows for an exception of the student's code: that of the innermost frame
+    of the student's code it passed through (not numpy's own line inside a function the answer
+    called), as the grading worker reports it. An exception that already names one keeps it."""
+    if getattr(exc, "student_line", None) is not None:
+        return
+    import traceback
+
+    from .grading import code_kind
+
+    frames = [f for f in traceback.extract_tb(exc.__traceback__) if code_kind(f.filename) == "student"]
+    try:
+        exc.student_line = frames[-1].line.strip() if frames and frames[-1].line else ""
+    except AttributeError:   # an exception that takes no attributes: the feedback finds a line itself
+        pass
 
 
 def as_answer(value):

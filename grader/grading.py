@@ -96,7 +96,7 @@ _LIBRARY_DIRS = _library_dirs()
 
 
 @lru_cache(maxsize=4096)
-def _code_kind(filename: str) -> str:
+def code_kind(filename: str) -> str:
     """"grader", "library" (looked through) or "student", by where a frame's code comes from."""
     if filename.startswith(_GRADER_DIR) and not filename.startswith(_STUDENT_CODE_IN_GRADER):
         return "grader"
@@ -111,7 +111,7 @@ def caused_by_student(frame) -> bool:
     between it and the grader (the checks, the references, Hypothesis, the garbage collector
     finalizing a grader object) is not the student's and is not reported."""
     while frame is not None:
-        kind = _code_kind(frame.f_code.co_filename)
+        kind = code_kind(frame.f_code.co_filename)
         if kind != "library":
             return kind == "student"
         frame = frame.f_back

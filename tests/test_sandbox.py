@@ -400,3 +400,46 @@ def test_the_workers_numpy_error_handling_is_the_callers():
             divide(np.ones(2))
     assert wire._errstate({"divide": "call", "over": "ignore", "under": 3, "other": "raise"}) == {
         "divide": "warn", "over": "ignore", "invalid": "warn", "under": "ignore"}
+
+
+# -- the student's line of an exception --------------------------------------------------------------
+
+SINGULAR = '''
+import numpy as np
+def solve(A, y):
+    return np.linalg.solve(A, y)
+def through_helper(A, y):
+    scaled = A * 2
+    return solve(scaled, y)
+'''
+
+
+def _line_of_the_students_exception(call) -> str:
+    from grader.outcome import explain_exception
+
+    with pytest.raises(Exception) as info:
+        call(np.zeros((2, 2)), np.ones(2))
+    return explain_exception(info.value)[0]
+
+
+def test_an_exception_shows_the_innermost_line_of_the_students_code_in_both_paths():
+    """The feedback names the line of the student's code where the exception passed: through the
+    worker (whose cells' source is in its linecache) and here alike, never numpy's own line."""
+    from grader.answers import LocalAnswer
+
+    solve_line = "(at `return np.linalg.solve(A, y)`)"
+    with Session([("answer cell", SINGULAR)], limits=Limits(timeout_seconds=5)) as s, active(s), s.check_scope():
+        for name in ("solve", "through_helper"):
+            got = _line_of_the_students_exception(answer_proxy(s, name))
+            assert got == f"LinAlgError: Singular matrix {solve_line}"
+    import linecache
+
+    cell, namespace = "<answer cell singular>", {}
+    exec(compile(SINGULAR, cell, "exec"), namespace)
+    linecache.cache[cell] = (len(SINGULAR), None, SINGULAR.splitlines(True), cell)   # as IPython keeps a cell
+    try:
+        for name in ("solve", "through_helper"):
+            got = _line_of_the_students_exception(LocalAnswer(namespace[name]))
+            assert got == f"LinAlgError: Singular matrix {solve_line}"
+    finally:
+        linecache.cache.pop(cell, None)

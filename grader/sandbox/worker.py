@@ -691,7 +691,7 @@ class Worker:
         except BaseException:  # noqa: BLE001
             text = "(an exception whose message could not be read)"
         try:
-            line = _student_line(exc)
+            line = _student_line(exc, self.cell_files)
         except BaseException:  # noqa: BLE001
             line = ""
         return {"op": "error", "type": _type_name(exc), "builtin": _is_builtin(exc), "message": text,
@@ -745,8 +745,13 @@ class Worker:
         decode = lambda key: self.codec.decode(message.get(key), arrays)  # noqa: E731
         if op == "load":
             failed = []
+            import linecache
+
             for label, source in message["cells"]:
-                self.cell_files.add(f"<{label}>")
+                filename = f"<{label}>"
+                self.cell_files.add(filename)
+                # as IPython keeps a cell's source: an exception's traceback shows the student's line
+                linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
                 try:
                     # What a cell prints while it loads showed under that cell in the kernel; it is
                     # not feedback on any test cell.
@@ -901,11 +906,14 @@ def _is_builtin(exc: BaseException) -> bool:
     return getattr(builtins, _type_name(exc), None) is type(exc)
 
 
-def _student_line(exc: BaseException) -> str:
+def _student_line(exc: BaseException, cell_files) -> str:
+    """The line of the innermost frame of the loaded cells' code where the exception passed (never
+    numpy's own line inside a function the answer called), read from linecache, where `load` put
+    the cells' source."""
     import traceback
 
-    frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename.startswith("<")]
-    return frames[-1].line.strip() if frames and frames[-1].line else ""
+    frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename in cell_files]
+    return frames[-1].line.strip()[:200] if frames and frames[-1].line else ""
 
 
 def _read_config() -> dict:
