@@ -3,10 +3,10 @@
 1. Hidden checks of each notebook on the reference solutions: run in-process, and as autograde runs
    them (the trusted step: checks here, answers in the grading worker, whose CPU counts too). CPU
    seconds and the ratio to the 1 s target. Also the cost of importing the check library once.
-2. `nbgrader autograde` of one full submission (the solutions), against the same notebooks with the
-   hidden test blocks removed: wall and CPU (nbgrader and its kernel), and the ratio to 1.3x; and the
-   trusted step's own time (the checks run outside the kernel, in the grading worker) against the rest
-   of the run, which is mostly the kernel executing the notebooks.
+2. `nbgrader autograde` of one full submission (the solutions), against the same run with the hidden
+   checks switched off (`TrustedGrading.enabled = False`): wall and CPU (nbgrader and its kernel), and
+   the ratio to 1.3x; and the trusted step's own time (the checks run outside the kernel, in the
+   grading worker) against the rest of the run, which is mostly the kernel executing the notebooks.
 
 Usage: python benchmarks/grading_cost.py [--repeats 3]
 """
@@ -35,7 +35,6 @@ from grader.demo import copy_course  # noqa: E402
 from grader.nbgrader_cli import run_nbgrader  # noqa: E402
 from grader.submissions import build_submission, solution_answers, write_submission  # noqa: E402
 
-HIDDEN = re.compile(r"### BEGIN HIDDEN TESTS\n.*?### END HIDDEN TESTS\n?", re.S)
 ASSIGNMENT = only_assignment(load_course(REPO / "course.yaml", check_notebooks=False))
 
 
@@ -103,14 +102,15 @@ def children_cpu() -> float:
     return r.ru_utime + r.ru_stime
 
 
-def prepare(root: Path, strip_hidden: bool) -> None:
+def prepare(root: Path, hidden_checks: bool) -> None:
     copy_course(REPO, root)
-    if strip_hidden:
-        for path in (root / "solutions" / ASSIGNMENT).glob("*.ipynb"):
-            nb = nbformat.read(path, as_version=4)
-            for cell in nb.cells:
-                cell.source = HIDDEN.sub("", cell.source)
-            nbformat.write(nb, path)
+    if not hidden_checks:
+        # The same notebooks, run the same way (the hidden test cells are held back from the kernel in
+        # both), with nbgrader's preprocessor for the hidden checks switched off through its own
+        # `enabled` setting. Removing the hidden test blocks instead would make the course invalid: each
+        # test cell course.yaml lists must call grade().
+        with open(root / "nbgrader_config.py", "a", encoding="utf-8") as fh:
+            fh.write("\nget_config().TrustedGrading.enabled = False  # noqa: F821 (without the hidden checks)\n")
     gen = run_nbgrader(root, "generate_assignment", ASSIGNMENT, "--force")
     assert gen.returncode == 0, gen.log
     course = load_course(root / "course.yaml")
@@ -152,8 +152,8 @@ def main() -> None:
 
     work = Path(args.workdir)
     with_checks, without = work / "with_hidden_checks", work / "without_hidden_checks"
-    prepare(with_checks, strip_hidden=False)
-    prepare(without, strip_hidden=True)
+    prepare(with_checks, hidden_checks=True)
+    prepare(without, hidden_checks=False)
     runs = {"with": [], "without": []}
     for _ in range(args.repeats):  # interleaved, so drifting machine load hits both alike
         runs["without"].append(autograde_once(without))
