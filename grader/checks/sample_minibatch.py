@@ -44,6 +44,16 @@ def _call_sample(fn, data: IndexedData, batch_size: int, rng):
     return X_batch.astype(np.float64, copy=False), y_batch
 
 
+def _aligned_both_ways(fn, ctx: CheckContext, data: IndexedData, batch_size: int, salt: int) -> None:
+    """Rows and labels stay paired with a Generator as rng (seeded from `salt`) and with rng=None
+    (np.random seeded from `salt` + 1)."""
+    X_batch, y_batch = _call_sample(fn, data, batch_size, np.random.default_rng(criterion_seed(ctx, salt)))
+    data.expect_aligned(X_batch, y_batch)
+    with global_seed(criterion_seed(ctx, salt + 1), fn):
+        X_batch, y_batch = _call_sample(fn, data, batch_size, None)
+    data.expect_aligned(X_batch, y_batch)
+
+
 @basic_case("two minibatches of 5 from N = 20 (two Generators as rng): rows of X, and different rows", 1002)
 def SAMPLE_MINIBATCH_BASIC(fn, ctx: CheckContext) -> None:
     """Sampling: the rows come from X, and two draws differ. Fixed rows (the first batch_size), X echoed
@@ -82,12 +92,7 @@ def sample_minibatch_aligned(fn, ctx: CheckContext):
 
     def aligned():
         require_callable(fn, "sample_minibatch")
-        data = IndexedData.random(ctx.rng(76), 60, 3, 5)
-        X_batch, y_batch = _call_sample(fn, data, 30, np.random.default_rng(criterion_seed(ctx, 77)))
-        data.expect_aligned(X_batch, y_batch)
-        with global_seed(criterion_seed(ctx, 78), fn):
-            X_batch, y_batch = _call_sample(fn, data, 30, None)
-        data.expect_aligned(X_batch, y_batch)
+        _aligned_both_ways(fn, ctx, IndexedData.random(ctx.rng(76), 60, 3, 5), 30, 77)
 
     def unmodified():
         require_callable(fn, "sample_minibatch")
@@ -165,12 +170,7 @@ def sample_minibatch_random(fn, ctx: CheckContext):
 
     def larger_than_n():
         require_callable(fn, "sample_minibatch")
-        small = IndexedData.random(ctx.rng(93), 6, 3, 3)
-        X_batch, y_batch = _call_sample(fn, small, 15, np.random.default_rng(criterion_seed(ctx, 94)))
-        small.expect_aligned(X_batch, y_batch)
-        with global_seed(criterion_seed(ctx, 95), fn):
-            X_batch, y_batch = _call_sample(fn, small, 15, None)
-        small.expect_aligned(X_batch, y_batch)
+        _aligned_both_ways(fn, ctx, IndexedData.random(ctx.rng(93), 6, 3, 3), 15, 94)
 
     yield ctx.run("rng=None: two calls differ, and np.random.seed makes a call reproducible", differ_global)
     yield ctx.run("a Generator as rng: the same seed gives the same minibatch", generator)
