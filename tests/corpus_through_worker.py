@@ -47,11 +47,17 @@ def _submitted(entry: CorpusEntry) -> tuple[nbformat.NotebookNode, dict, set[str
     return nb, provided, answers, tests
 
 
+def entry_worker_cells(entry: CorpusEntry) -> list[tuple[str, str]]:
+    """(label, source) of what the trusted step loads into the worker for the entry's notebook."""
+    nb, provided, answers, tests = _submitted(entry)
+    return worker_cells(nb, provided, answers, set(tests), COURSE.policy.max_answer_cell_bytes)
+
+
 def grade_through_worker(entry: CorpusEntry) -> dict[str, tuple[float, str]]:
     """grade_id -> (score, feedback text) of every test cell of the entry's function."""
-    nb, provided, answers, tests = _submitted(entry)
+    tests = _submitted(entry)[3]
     policy = COURSE.policy
-    session = Session(worker_cells(nb, provided, answers, set(tests), policy.max_answer_cell_bytes),
+    session = Session(entry_worker_cells(entry),
                       limits=Limits(timeout_seconds=policy.call_timeout_seconds,
                                     memory_bytes=policy.worker_memory_mb * 2**20))
     step = TrustedGrading()

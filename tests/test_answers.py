@@ -11,15 +11,14 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from corpus_in_process import ASSIGNMENT, COURSE, REPO, function_cells, namespace_with
+from corpus_in_process import COURSE, function_cells, namespace_with
+from corpus_through_worker import entry_worker_cells
 from grader.answers import Answer, LocalAnswer, RunsStudentCode, as_answer, seed_random
 from grader.grading import run_check
-from grader.preprocessors.trusted_grading import as_python, definitions
 from grader.sandbox.proxies import ANSWER_CELL_LABEL, RemoteFunction, active, answer_proxy
 from grader.sandbox.session import Limits, Session
-from grader.submissions import SOLUTION_MARKERS, mutant, variants
+from grader.submissions import mutant, variants
 
-import nbformat
 
 HELPER = 10
 
@@ -124,23 +123,6 @@ def test_the_worker_stand_in_implements_the_same_interface():
 
 # -- the same grades through both ----------------------------------------------------------------
 
-def _notebook_cells(entry) -> list[tuple[str, str]]:
-    """What the trusted step loads into the worker for the entry's notebook, the entry's answer in place."""
-    nb = nbformat.read(REPO / "solutions" / ASSIGNMENT / f"{entry.notebook}.ipynb", as_version=4)
-    cells = []
-    for cell in nb.cells:
-        meta = cell.metadata.get("nbgrader", {})
-        if cell.cell_type != "code" or "grade_id" not in meta:
-            continue
-        gid = meta["grade_id"]
-        if meta.get("solution"):
-            source = entry.source if gid == entry.function else SOLUTION_MARKERS.sub("", cell.source)
-            cells.append((f"{ANSWER_CELL_LABEL} {gid}", as_python(source)))
-        elif meta.get("locked") and not meta.get("grade"):
-            cells.extend((f"provided cell {gid}", code) for code in definitions(cell.source))
-    return cells
-
-
 def _grades_in_process(entry) -> dict[str, tuple[float, str]]:
     answer = namespace_with(entry)[entry.function]
     return {gid: _score_and_report(run_check(COURSE, gid, answer)) for gid in function_cells(entry.notebook,
@@ -149,7 +131,7 @@ def _grades_in_process(entry) -> dict[str, tuple[float, str]]:
 
 def _grades_in_the_worker(entry) -> dict[str, tuple[float, str]]:
     grades = {}
-    with Session(_notebook_cells(entry), limits=Limits(timeout_seconds=10)) as session, active(session):
+    with Session(entry_worker_cells(entry), limits=Limits(timeout_seconds=10)) as session, active(session):
         for gid in function_cells(entry.notebook, entry.function):
             with session.check_scope():
                 grades[gid] = _score_and_report(run_check(COURSE, gid, answer_proxy(session, entry.function)))
